@@ -1,0 +1,301 @@
+//! Errors by phase, each saying whether a retry is safe ([`RetryAdvice`]).
+
+use std::fmt;
+
+use crate::trade_no::TradeNo;
+
+/// What a caller may do after an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryAdvice {
+    /// Repeating the same request cannot move money twice and may succeed.
+    Safe,
+    /// The request may have reached the provider: **query the payout first**;
+    /// re-send only if the query proves it was never placed.
+    QueryFirst,
+    /// Repeating the same request will fail the same way: fix the cause.
+    Never,
+}
+
+/// The operation a request belonged to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// Ask for a payout's status.
+    QueryPayout,
+    /// Place a payout.
+    CreatePayout,
+    /// Ask for the merchant's balance.
+    Balance,
+    /// Verify and parse a notify callback.
+    Callback,
+}
+
+impl Operation {
+    /// Every operation, in declaration order.
+    pub const ALL: [Operation; 4] = [
+        Operation::QueryPayout,
+        Operation::CreatePayout,
+        Operation::Balance,
+        Operation::Callback,
+    ];
+
+    /// A short stable name (`query`, `create`, `balance`, `callback`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Operation::QueryPayout => "query",
+            Operation::CreatePayout => "create",
+            Operation::Balance => "balance",
+            Operation::Callback => "callback",
+        }
+    }
+}
+
+impl serde::Serialize for Operation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every failure of the SDK, by the phase in which it happened.
+///
+/// No variant ever carries a secret or a signature input: messages are safe
+/// to log. [`Error::retry_advice`] says what a caller may do next.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is unusable (unknown provider or region, bad base
+    /// URL, missing merchant number or secret). Nothing was sent.
+    #[error("configuration error: {message}")]
+    Config {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+
+    /// The request broke a rule before anything was sent.
+    #[error("invalid {field}: {rule}")]
+    Validation {
+        /// The offending field (SDK name, or the wire name for extras).
+        field: String,
+        /// The rule it breaks.
+        rule: String,
+    },
+
+    /// The provider or region does not offer this operation.
+    #[error("{provider} does not support {operation} in this configuration: {hint}")]
+    Unsupported {
+        /// The provider's id.
+        provider: String,
+        /// The operation asked for.
+        operation: Operation,
+        /// What to do instead.
+        hint: String,
+    },
+
+    /// The request provably never left (connection refused, DNS failure, TLS
+    /// handshake failure). Safe to retry.
+    #[error("{operation} request was not sent: {message}; check the base URL and network, then retry")]
+    NotSent {
+        /// The operation.
+        operation: Operation,
+        /// What failed.
+        message: String,
+    },
+
+    /// The request was sent but no complete answer came back (timeout,
+    /// connection reset).
+    #[error("{operation} request was sent but got no answer: {message}")]
+    NoAnswer {
+        /// The operation.
+        operation: Operation,
+        /// What failed.
+        message: String,
+    },
+
+    /// The provider answered with a non-success HTTP status.
+    #[error("{operation} got HTTP {status} from the provider: {body_excerpt:?}")]
+    HttpStatus {
+        /// The operation.
+        operation: Operation,
+        /// The HTTP status code.
+        status: u16,
+        /// The first bytes of the body, control characters removed.
+        body_excerpt: String,
+    },
+
+    /// The provider reported a system error (outer code `5000`): the request
+    /// itself was not judged. Retry later.
+    #[error("{operation}: provider system error (code {code}, msg {msg:?}); retry later")]
+    ProviderUnavailable {
+        /// The operation.
+        operation: Operation,
+        /// Outer `code`, verbatim.
+        code: String,
+        /// Outer `msg`, verbatim.
+        msg: String,
+    },
+
+    /// The provider refused the request (outer code other than `0000`).
+    /// For a create, the payout was **not** placed.
+    #[error("{operation} rejected by the provider: code {code}, msg {msg:?}")]
+    Rejected {
+        /// The operation.
+        operation: Operation,
+        /// Outer `code`, verbatim.
+        code: String,
+        /// Outer `msg`, verbatim.
+        msg: String,
+    },
+
+    /// The answer could not be understood (not JSON, truncated, too large,
+    /// missing fields, mismatching trade number).
+    #[error("{operation} got an invalid response: {message}")]
+    InvalidResponse {
+        /// The operation.
+        operation: Operation,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// A create whose outcome is unknown: the request may have been placed.
+    /// **Query the trade number before any retry**; never report it failed.
+    #[error("outcome of payout {trade_no} is unknown ({cause}); query it before any retry")]
+    OutcomeUnknown {
+        /// The payout's trade number.
+        trade_no: TradeNo,
+        /// What happened after the request may have left.
+        #[source]
+        cause: Box<Error>,
+    },
+}
+
+impl Error {
+    /// A [`Error::Validation`] error.
+    pub fn validation(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Error::Validation {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+
+    /// A [`Error::Config`] error.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    /// What a caller may do after this error.
+    ///
+    /// ```
+    /// use payout_core::{Error, RetryAdvice, error::Operation};
+    /// let e = Error::NotSent { operation: Operation::CreatePayout, message: "refused".into() };
+    /// assert_eq!(e.retry_advice(), RetryAdvice::Safe);
+    /// ```
+    pub fn retry_advice(&self) -> RetryAdvice {
+        match self {
+            Error::Config { .. }
+            | Error::Validation { .. }
+            | Error::Unsupported { .. }
+            | Error::Rejected { .. } => RetryAdvice::Never,
+            Error::NotSent { .. } | Error::ProviderUnavailable { .. } => RetryAdvice::Safe,
+            Error::NoAnswer { operation, .. } | Error::InvalidResponse { operation, .. } => {
+                idempotent_or_query_first(*operation)
+            }
+            Error::HttpStatus {
+                operation, status, ..
+            } => {
+                if *status >= 500 || *status == 429 || *status == 408 {
+                    idempotent_or_query_first(*operation)
+                } else {
+                    RetryAdvice::Never
+                }
+            }
+            Error::OutcomeUnknown { .. } => RetryAdvice::QueryFirst,
+        }
+    }
+
+    /// True for [`Error::OutcomeUnknown`].
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// The phase this error belongs to, as a stable short name.
+    pub fn phase(&self) -> &'static str {
+        match self {
+            Error::Config { .. } => "config",
+            Error::Validation { .. } => "validation",
+            Error::Unsupported { .. } => "unsupported",
+            Error::NotSent { .. } => "not_sent",
+            Error::NoAnswer { .. } => "no_answer",
+            Error::HttpStatus { .. } => "http_status",
+            Error::ProviderUnavailable { .. } => "provider_unavailable",
+            Error::Rejected { .. } => "rejected",
+            Error::InvalidResponse { .. } => "invalid_response",
+            Error::OutcomeUnknown { .. } => "outcome_unknown",
+        }
+    }
+}
+
+fn idempotent_or_query_first(op: Operation) -> RetryAdvice {
+    if op == Operation::CreatePayout {
+        RetryAdvice::QueryFirst
+    } else {
+        RetryAdvice::Safe
+    }
+}
+
+/// Shortens a response body for an error message: at most `max` characters,
+/// control characters replaced, an ellipsis when cut.
+///
+/// ```
+/// use payout_core::error::excerpt;
+/// assert_eq!(excerpt(b"<html>\n502</html>", 8), "<html> 5…");
+/// ```
+pub fn excerpt(body: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::with_capacity(max.min(text.len()) + 3);
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_no_answer_is_query_first() {
+        let e = Error::NoAnswer {
+            operation: Operation::CreatePayout,
+            message: "timeout".into(),
+        };
+        assert_eq!(e.retry_advice(), RetryAdvice::QueryFirst);
+        let e = Error::NoAnswer {
+            operation: Operation::QueryPayout,
+            message: "timeout".into(),
+        };
+        assert_eq!(e.retry_advice(), RetryAdvice::Safe);
+    }
+
+    #[test]
+    fn http_4xx_is_never() {
+        let e = Error::HttpStatus {
+            operation: Operation::QueryPayout,
+            status: 404,
+            body_excerpt: String::new(),
+        };
+        assert_eq!(e.retry_advice(), RetryAdvice::Never);
+    }
+}

@@ -1,0 +1,44 @@
+//! # payout-core
+//!
+//! The provider trait and the domain of the payout SDK: validated trade
+//! numbers, exact money, payout states and statuses, errors by phase,
+//! callbacks and capabilities. There is no HTTP in this crate; adapters
+//! build and parse requests, `payout-transport` sends them.
+//!
+//! ```
+//! use payout_core::{PayoutState, TradeNo};
+//! let trade_no = TradeNo::new("test_00000002")?;
+//! assert!(!PayoutState::Processing.is_final());
+//! # Ok::<(), payout_core::Error>(())
+//! ```
+
+pub mod balance;
+pub mod callback;
+pub mod capabilities;
+pub mod clock;
+pub mod error;
+pub mod money;
+pub mod provider;
+pub mod request;
+pub mod secret;
+pub mod settings;
+pub mod status;
+pub mod trade_no;
+pub mod wait;
+
+pub use balance::Balance;
+pub use callback::{decide_update, ApplyDecision, CallbackError, CallbackReply, PayoutUpdate};
+pub use capabilities::{CallbackSigning, Capabilities, RegionCapability, SignPlacement};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{Error, Operation, RetryAdvice};
+pub use money::{parse_amount, Currency, Decimal, Money};
+pub use provider::PayoutProvider;
+pub use request::{Beneficiary, Contact, CreatePayout};
+pub use secret::Secret;
+pub use settings::ProviderSettings;
+pub use status::{LocalTime, PayoutState, PayoutStatus};
+pub use trade_no::TradeNo;
+pub use wait::{PayoutProviderExt, WaitOptions, WaitOutcome};
+
+pub use async_trait::async_trait;
+pub use chrono_tz::Tz;
