@@ -100,7 +100,9 @@ pub enum Error {
 
     /// The request provably never left (connection refused, DNS failure, TLS
     /// handshake failure). Safe to retry.
-    #[error("{operation} request was not sent: {message}; check the base URL and network, then retry")]
+    #[error(
+        "{operation} request was not sent: {message}; check the base URL and network, then retry"
+    )]
     NotSent {
         /// The operation.
         operation: Operation,

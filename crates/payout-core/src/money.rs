@@ -33,7 +33,9 @@ impl Currency {
     pub const fn from_static(code: &'static str) -> Self {
         let b = code.as_bytes();
         assert!(b.len() == 3, "currency codes have three letters");
-        assert!(b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() && b[2].is_ascii_uppercase());
+        assert!(
+            b[0].is_ascii_uppercase() && b[1].is_ascii_uppercase() && b[2].is_ascii_uppercase()
+        );
         Self([b[0], b[1], b[2]])
     }
 
@@ -146,7 +148,10 @@ mod tests {
     #[test]
     fn keeps_scale() {
         assert_eq!(parse_amount("300.00").unwrap().scale(), 2);
-        assert_eq!(parse_amount("9998989.1200").unwrap().to_string(), "9998989.1200");
+        assert_eq!(
+            parse_amount("9998989.1200").unwrap().to_string(),
+            "9998989.1200"
+        );
         assert_eq!(parse_amount("1e3").unwrap(), Decimal::from(1000));
     }
 

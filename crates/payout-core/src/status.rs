@@ -106,7 +106,12 @@ impl fmt::Display for LocalTime {
 
 impl fmt::Debug for LocalTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.local.format(Self::FORMAT), self.zone.name())
+        write!(
+            f,
+            "{} ({})",
+            self.local.format(Self::FORMAT),
+            self.zone.name()
+        )
     }
 }
 

@@ -1,1 +1,15 @@
-//! placeholder
+//! # payout-transport
+//!
+//! What every provider adapter shares below its dialect: request
+//! [`sign`]ers (MD5 sorted-concat, HMAC-SHA256) and the [`client`] transport
+//! (one pooled rustls client, timeouts, a response-size cap and retries
+//! that never repeat a request that could move money twice).
+
+pub mod client;
+pub mod sign;
+
+pub use client::{
+    HttpTransport, Idempotency, RetryPolicy, TransportConfig, WireRequest, WireResponse,
+};
+pub use payout_core::Secret;
+pub use sign::{HmacSha256Signer, Md5SortedSigner, Signature, Signer};

@@ -1,0 +1,218 @@
+//! The HTTP transport: one pooled reqwest client (rustls), connect and total
+//! timeouts, a response-size cap, and retries that are safe for money.
+
+mod config;
+mod retry;
+
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use payout_core::error::excerpt;
+use payout_core::{Error, Operation};
+use tracing::Instrument;
+
+pub use config::{RetryPolicy, TransportConfig};
+pub use retry::Idempotency;
+
+/// Longest body excerpt quoted in an [`Error::HttpStatus`].
+pub const EXCERPT_CHARS: usize = 160;
+
+/// A request ready to send: every byte decided, the signature included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireRequest {
+    /// Full URL.
+    pub url: String,
+    /// Headers besides `content-type: application/json`, in order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The exact body bytes.
+    pub body: Bytes,
+}
+
+/// A complete answer with a 2xx status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// The body, at most [`TransportConfig::max_response_bytes`] long.
+    pub body: Bytes,
+}
+
+/// Sends [`WireRequest`]s. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// use payout_transport::{HttpTransport, Idempotency, TransportConfig, WireRequest};
+/// use payout_core::Operation;
+/// # async fn run() -> Result<(), payout_core::Error> {
+/// let transport = HttpTransport::new(TransportConfig::default())?;
+/// let req = WireRequest { url: "http://127.0.0.1:9000/x".into(), headers: vec![], body: "{}".into() };
+/// let resp = transport.send(Operation::QueryPayout, &req, Idempotency::Idempotent).await?;
+/// assert_eq!(resp.status, 200);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct HttpTransport {
+    client: reqwest::Client,
+    config: TransportConfig,
+}
+
+impl HttpTransport {
+    /// Builds the pooled client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the TLS backend cannot be initialised.
+    pub fn new(config: TransportConfig) -> Result<Self, Error> {
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .pool_max_idle_per_host(config.pool_max_idle_per_host)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .user_agent(concat!("payout-sdk/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self { client, config })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &TransportConfig {
+        &self.config
+    }
+
+    /// The underlying client, for callers that send their own requests on the
+    /// same pool (benchmarks, health checks).
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends `request`, retrying within the policy when safe for
+    /// `idempotency`, and returns the 2xx answer.
+    ///
+    /// # Errors
+    /// [`Error::NotSent`] (never left), [`Error::NoAnswer`] (sent, no
+    /// complete answer), [`Error::HttpStatus`] (non-2xx),
+    /// [`Error::InvalidResponse`] (body over the size cap).
+    pub async fn send(
+        &self,
+        operation: Operation,
+        request: &WireRequest,
+        idempotency: Idempotency,
+    ) -> Result<WireResponse, Error> {
+        let policy = &self.config.retry;
+        let started = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            let span = tracing::debug_span!("http", op = %operation, attempt, url = %request.url);
+            let t0 = Instant::now();
+            let result = self.send_once(operation, request).instrument(span).await;
+            let elapsed = t0.elapsed();
+            match &result {
+                Ok(resp) => {
+                    tracing::debug!(op = %operation, attempt, status = resp.status, ?elapsed, "answered")
+                }
+                Err(e) => {
+                    tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
+                }
+            }
+            let err = match result {
+                Ok(resp) => return Ok(resp),
+                Err(e) => e,
+            };
+            let pause = retry::backoff(policy, attempt);
+            let retryable = idempotency.may_retry(&err);
+            if !retryable
+                || attempt >= policy.max_attempts
+                || started.elapsed() + pause > policy.max_elapsed
+            {
+                return Err(err);
+            }
+            tracing::info!(op = %operation, attempt, error = %err, ?pause, "retrying");
+            tokio::time::sleep(pause).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        operation: Operation,
+        request: &WireRequest,
+    ) -> Result<WireResponse, Error> {
+        let mut builder = self
+            .client
+            .post(&request.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json");
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        let mut response = builder
+            .body(request.body.clone())
+            .send()
+            .await
+            .map_err(|e| classify(operation, &e))?;
+        let status = response.status().as_u16();
+        let cap = self.config.max_response_bytes;
+        if let Some(len) = response.content_length() {
+            if len > cap as u64 {
+                return Err(too_large(operation, cap));
+            }
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| classify(operation, &e))?
+        {
+            if body.len() + chunk.len() > cap {
+                return Err(too_large(operation, cap));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
+        if (200..300).contains(&status) {
+            Ok(WireResponse { status, body })
+        } else {
+            Err(Error::HttpStatus {
+                operation,
+                status,
+                body_excerpt: excerpt(&body, EXCERPT_CHARS),
+            })
+        }
+    }
+}
+
+fn too_large(operation: Operation, cap: usize) -> Error {
+    Error::InvalidResponse {
+        operation,
+        message: format!("response body exceeds the {cap}-byte limit (max_response_bytes)"),
+    }
+}
+
+/// Sorts a reqwest error into "never left" or "sent without answer".
+fn classify(operation: Operation, e: &reqwest::Error) -> Error {
+    let message = describe(e);
+    if e.is_connect() || e.is_builder() {
+        Error::NotSent { operation, message }
+    } else {
+        Error::NoAnswer { operation, message }
+    }
+}
+
+/// A one-line description of the error and its causes, without the URL's
+/// query (none is used) and without any header.
+fn describe(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    if e.is_timeout() {
+        parts.push("timed out".to_owned());
+    }
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.to_string());
+    }
+    parts.dedup();
+    parts.join(": ")
+}
