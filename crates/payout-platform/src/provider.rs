@@ -1,0 +1,383 @@
+//! [`PlatformProvider`]: one brand, one region, one merchant account.
+//!
+//! Building requests and parsing answers are pure methods (no I/O, no
+//! clock): the async trait methods only add the clock reading and the
+//! transport around them.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use payout_core::{
+    Balance, CallbackError, CallbackSigning, Capabilities, Clock, CreatePayout, Decimal, Error,
+    Operation, PayoutProvider, PayoutState, PayoutStatus, PayoutUpdate, ProviderSettings,
+    RegionCapability, SystemClock, TradeNo,
+};
+use payout_transport::{HttpTransport, Idempotency, Md5SortedSigner, WireRequest};
+use serde_json::{Map, Value};
+
+use crate::data::{amount, read_status, text};
+use crate::envelope::{Envelope, CODE_OK};
+use crate::region::{Brand, Region};
+use crate::wire::signed_request;
+use crate::{callback, create};
+
+/// A brand of the platform configured for one region and merchant.
+#[derive(Debug)]
+pub struct PlatformProvider {
+    brand: &'static Brand,
+    region: &'static Region,
+    merchant_no: String,
+    signer: Md5SortedSigner,
+    transport: HttpTransport,
+    clock: Arc<dyn Clock>,
+    query_url: String,
+    create_url: String,
+    balance_url: String,
+}
+
+impl PlatformProvider {
+    /// Builds a provider from settings, on a shared transport.
+    ///
+    /// An empty `base_url` falls back to the region's published sandbox.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an unknown region (the message lists the known
+    /// ones), a bad base URL, or a missing merchant number or secret.
+    pub fn new(
+        brand: &'static Brand,
+        settings: &ProviderSettings,
+        transport: HttpTransport,
+    ) -> Result<Self, Error> {
+        let region = brand.region(&settings.region).ok_or_else(|| {
+            Error::config(format!(
+                "{} has no region {:?}; known regions: {}",
+                brand.name,
+                settings.region,
+                brand.region_ids().collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+        let base = match settings.base_url.trim() {
+            "" => region.sandbox_base_url.ok_or_else(|| {
+                Error::config(format!(
+                    "no base URL for {} {}: none is published; set base_url (PAYOUT_BASE_URL) to the host and region segment the provider gave you",
+                    brand.name, region.id
+                ))
+            })?,
+            b => b,
+        };
+        let base = base.trim_end_matches('/');
+        let valid_scheme = base.starts_with("http://") || base.starts_with("https://");
+        if !valid_scheme
+            || base
+                .chars()
+                .any(|c| c.is_whitespace() || c == '?' || c == '#')
+        {
+            return Err(Error::config(format!(
+                "base URL {base:?} must be an http:// or https:// URL such as https://openapi-test.paypro.tech/indonesia-pay (host plus region segment, no query)"
+            )));
+        }
+        if settings.merchant_no.is_empty()
+            || !settings.merchant_no.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(Error::config(format!(
+                "merchant number {:?} must be the digits the provider issued (PAYOUT_MERCHANT_NO)",
+                settings.merchant_no
+            )));
+        }
+        if settings.secret.is_empty() {
+            return Err(Error::config(
+                "the merchant secret is empty; set PAYOUT_SECRET or use --secret-file",
+            ));
+        }
+        let url = |endpoint: &str| format!("{base}{}{endpoint}", region.paths.family);
+        Ok(Self {
+            brand,
+            region,
+            merchant_no: settings.merchant_no.clone(),
+            signer: Md5SortedSigner::new(settings.secret.clone()),
+            transport,
+            clock: Arc::new(SystemClock),
+            query_url: url(region.paths.query),
+            create_url: url(region.paths.create),
+            balance_url: url(region.paths.balance),
+        })
+    }
+
+    /// Replaces the clock (tests, snapshots).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The brand.
+    pub fn brand(&self) -> &'static Brand {
+        self.brand
+    }
+
+    /// The region row in force.
+    pub fn region_def(&self) -> &'static Region {
+        self.region
+    }
+
+    /// The exact payout query request at clock reading `now_ms`.
+    ///
+    /// # Errors
+    /// Only if signing fails (it cannot for string fields).
+    pub fn build_query(&self, trade_no: &TradeNo, now_ms: u64) -> Result<WireRequest, Error> {
+        let ts = itoa(now_ms);
+        let mut fields = vec![("timestamp", ts.as_str()), ("tradeNo", trade_no.as_str())];
+        signed_request(
+            &self.query_url,
+            &self.merchant_no,
+            self.region.sign,
+            &self.signer,
+            &mut fields,
+        )
+    }
+
+    /// Reads a payout query answer.
+    ///
+    /// # Errors
+    /// [`Error::Rejected`], [`Error::ProviderUnavailable`] or
+    /// [`Error::InvalidResponse`].
+    pub fn parse_query(&self, trade_no: &TradeNo, body: &[u8]) -> Result<PayoutStatus, Error> {
+        let op = Operation::QueryPayout;
+        let data = Envelope::decode(op, body)?.into_data(op)?;
+        read_status(
+            self.brand.id,
+            self.region.currency,
+            self.region.zone,
+            &data,
+            Some(trade_no),
+        )
+        .map_err(|e| Error::InvalidResponse {
+            operation: op,
+            message: e.0,
+        })
+    }
+
+    /// Checks an order and builds the exact create request at `now_ms`.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] naming the field and the rule.
+    pub fn build_create(&self, order: &CreatePayout, now_ms: u64) -> Result<WireRequest, Error> {
+        let owned = create::payout_fields(self.brand.id, self.region, order)?;
+        let ts = itoa(now_ms);
+        let mut fields: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        fields.push(("timestamp", ts.as_str()));
+        signed_request(
+            &self.create_url,
+            &self.merchant_no,
+            self.region.sign,
+            &self.signer,
+            &mut fields,
+        )
+    }
+
+    /// Reads a create answer. An accepted answer without `data.status`
+    /// means processing.
+    ///
+    /// # Errors
+    /// [`Error::Rejected`] (not placed), [`Error::ProviderUnavailable`]
+    /// (5000) or [`Error::InvalidResponse`]; the caller turns the last two
+    /// into [`Error::OutcomeUnknown`].
+    pub fn parse_create(&self, order: &CreatePayout, body: &[u8]) -> Result<PayoutStatus, Error> {
+        let op = Operation::CreatePayout;
+        let mut data = Envelope::decode(op, body)?.into_data(op)?;
+        data.entry("status")
+            .or_insert_with(|| Value::String(String::new()));
+        let mut status = read_status(
+            self.brand.id,
+            self.region.currency,
+            self.region.zone,
+            &data,
+            Some(&order.trade_no),
+        )
+        .or_else(|_| {
+            // An accepted create with an unreadable status is still placed.
+            Ok::<_, Error>(PayoutStatus::new(
+                self.brand.id,
+                order.trade_no.clone(),
+                PayoutState::Processing,
+                "",
+                self.region.currency,
+            ))
+        })?;
+        if status.provider_status.is_empty() {
+            status.state = PayoutState::Processing;
+        }
+        if status.platform_trade_no.is_none() {
+            status.platform_trade_no = data.get("serialNumber").and_then(text);
+        }
+        if status.amount.is_none() && status.order_amount.is_none() {
+            status.amount = Some(order.amount);
+        }
+        Ok(status)
+    }
+
+    /// The exact balance request at `now_ms`.
+    ///
+    /// # Errors
+    /// Only if signing fails.
+    pub fn build_balance(&self, now_ms: u64) -> Result<WireRequest, Error> {
+        let ts = itoa(now_ms);
+        let mut fields = vec![("timestamp", ts.as_str())];
+        signed_request(
+            &self.balance_url,
+            &self.merchant_no,
+            self.region.sign,
+            &self.signer,
+            &mut fields,
+        )
+    }
+
+    /// Reads a balance answer (`availableAmount` or the misspelt
+    /// `availablAmount`, `freezeAmount`, `unsettledAmount`).
+    ///
+    /// # Errors
+    /// As [`PlatformProvider::parse_query`].
+    pub fn parse_balance(&self, body: &[u8]) -> Result<Balance, Error> {
+        let op = Operation::Balance;
+        let data = Envelope::decode(op, body)?.into_data(op)?;
+        let invalid = |m: String| Error::InvalidResponse {
+            operation: op,
+            message: m,
+        };
+        let get = |keys: &[&str]| -> Result<Option<Decimal>, Error> {
+            for k in keys {
+                if let Some(v) = amount(&data, k).map_err(|e| invalid(e.0))? {
+                    return Ok(Some(v));
+                }
+            }
+            Ok(None)
+        };
+        let available = get(&["availableAmount", "availablAmount"])?
+            .ok_or_else(|| invalid("balance answer has no `availableAmount`".into()))?;
+        Ok(Balance::new(
+            self.brand.id,
+            self.region.currency,
+            available,
+            get(&["freezeAmount"])?.unwrap_or(Decimal::ZERO),
+            get(&["unsettledAmount"])?.unwrap_or(Decimal::ZERO),
+        ))
+    }
+
+    /// Verifies and reads a callback (pure).
+    ///
+    /// # Errors
+    /// See [`CallbackError`].
+    pub fn parse_callback(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<PayoutUpdate, CallbackError> {
+        callback::verify(self.brand.id, self.region, &self.signer, headers, body)
+    }
+
+    /// The capability declaration of a brand: every region with the
+    /// operations it offers.
+    pub fn declare(brand: &'static Brand) -> Capabilities {
+        Capabilities {
+            provider: brand.id,
+            regions: brand
+                .regions
+                .iter()
+                .map(|r| RegionCapability {
+                    id: r.id,
+                    currency: r.currency,
+                    zone: r.zone.name(),
+                    operations: Operation::ALL.to_vec(),
+                    sign_placement: r.sign,
+                    callback_signing: r.callback,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[async_trait]
+impl PayoutProvider for PlatformProvider {
+    fn id(&self) -> &'static str {
+        self.brand.id
+    }
+
+    fn region(&self) -> &str {
+        self.region.id
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Self::declare(self.brand)
+    }
+
+    async fn query_payout(&self, trade_no: &TradeNo) -> Result<PayoutStatus, Error> {
+        let req = self.build_query(trade_no, self.clock.now_millis())?;
+        let resp = self
+            .transport
+            .send(Operation::QueryPayout, &req, Idempotency::Idempotent)
+            .await?;
+        let status = self.parse_query(trade_no, &resp.body)?;
+        tracing::debug!(provider = self.brand.id, region = self.region.id, trade_no = %trade_no, state = %status.state, code = %status.provider_status, "queried");
+        Ok(status)
+    }
+
+    fn validate_payout(&self, request: &CreatePayout) -> Result<(), Error> {
+        create::payout_fields(self.brand.id, self.region, request).map(|_| ())
+    }
+
+    async fn create_payout(&self, order: &CreatePayout) -> Result<PayoutStatus, Error> {
+        let req = self.build_create(order, self.clock.now_millis())?;
+        let unknown = |cause: Error| Error::OutcomeUnknown {
+            trade_no: order.trade_no.clone(),
+            cause: Box::new(cause),
+        };
+        let resp = match self
+            .transport
+            .send(Operation::CreatePayout, &req, Idempotency::MovesMoney)
+            .await
+        {
+            Ok(r) => r,
+            Err(e @ (Error::NotSent { .. } | Error::Config { .. })) => return Err(e),
+            Err(e) => return Err(unknown(e)),
+        };
+        match self.parse_create(order, &resp.body) {
+            Ok(status) => {
+                tracing::info!(provider = self.brand.id, region = self.region.id, trade_no = %order.trade_no, state = %status.state, "payout accepted");
+                Ok(status)
+            }
+            Err(e @ Error::Rejected { .. }) => Err(e),
+            Err(e) => Err(unknown(e)),
+        }
+    }
+
+    async fn balance(&self) -> Result<Balance, Error> {
+        let req = self.build_balance(self.clock.now_millis())?;
+        let resp = self
+            .transport
+            .send(Operation::Balance, &req, Idempotency::Idempotent)
+            .await?;
+        self.parse_balance(&resp.body)
+    }
+
+    fn verify_callback(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<PayoutUpdate, CallbackError> {
+        self.parse_callback(headers, body)
+    }
+}
+
+/// A millisecond timestamp as decimal text.
+fn itoa(n: u64) -> String {
+    n.to_string()
+}
+
+/// Whether an envelope body says "accepted" (used by the simulator's tests).
+pub fn is_accepted(body: &Map<String, Value>) -> bool {
+    body.get("code").and_then(text).as_deref() == Some(CODE_OK)
+}
+
+/// Whether callbacks of this region are signed.
+pub fn signs_callbacks(region: &Region) -> bool {
+    region.callback == CallbackSigning::Signed
+}

@@ -1,0 +1,66 @@
+//! The provider registry: one line per provider, selected by Cargo features.
+
+use std::sync::Arc;
+
+use payout_core::{Capabilities, Error, PayoutProvider, ProviderSettings};
+use payout_platform::{Brand, PlatformProvider};
+use payout_transport::HttpTransport;
+
+/// Builds a provider from settings on a shared transport.
+pub type BuildFn = fn(&ProviderSettings, HttpTransport) -> Result<Arc<dyn PayoutProvider>, Error>;
+
+/// A registered provider.
+#[derive(Clone, Copy)]
+pub struct ProviderEntry {
+    /// Provider id used in configuration.
+    pub id: &'static str,
+    /// Builds an instance.
+    pub build: BuildFn,
+    /// Declares the capabilities.
+    pub capabilities: fn() -> Capabilities,
+}
+
+impl std::fmt::Debug for ProviderEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderEntry")
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+/// Registers a brand of the PayPro/Vexora white-label platform.
+macro_rules! platform {
+    ($brand:path) => {{
+        static BRAND: &Brand = &$brand;
+        ProviderEntry {
+            id: BRAND.id,
+            build: |settings, transport| {
+                Ok(Arc::new(PlatformProvider::new(BRAND, settings, transport)?))
+            },
+            capabilities: || PlatformProvider::declare(BRAND),
+        }
+    }};
+}
+
+/// Every provider compiled in. Adding a provider is one line here (and
+/// its feature in `Cargo.toml`).
+pub static PROVIDERS: &[ProviderEntry] = &[
+    #[cfg(feature = "paypro")]
+    platform!(provider_paypro::BRAND),
+    #[cfg(feature = "vexora")]
+    platform!(provider_vexora::BRAND),
+];
+
+/// The registered provider with this id.
+pub fn entry(id: &str) -> Option<&'static ProviderEntry> {
+    PROVIDERS.iter().find(|e| e.id == id)
+}
+
+/// Ids of every provider compiled in.
+///
+/// ```
+/// assert!(payout::provider_ids().count() >= 1);
+/// ```
+pub fn provider_ids() -> impl Iterator<Item = &'static str> {
+    PROVIDERS.iter().map(|e| e.id)
+}
