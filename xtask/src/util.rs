@@ -1,0 +1,35 @@
+//! Running commands and finding the workspace root.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Instant;
+
+/// The workspace root (the parent of this crate's directory).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+/// Runs `program args...` in the workspace root, echoing it and its time.
+pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_env(program, args, &[])
+}
+
+/// As [`run`], with extra environment variables.
+pub fn run_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let shown = format!("{program} {}", args.join(" "));
+    eprintln!("==> {shown}");
+    let start = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    eprintln!("<== {shown} ({:.1?})", start.elapsed());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
