@@ -1,1 +1,68 @@
-fn main() {}
+//! `payout`: the command-line tool of the payout SDK.
+//!
+//! ```text
+//! payout query  --provider <paypro|vexora> [--region <id>] --trade-no <T>
+//! payout create --provider P [--region R] --trade-no T --amount A --notify-url U ...
+//! payout balance --provider P [--region R]
+//! payout verify-notify --provider P [--region R] [--file F]
+//! payout wait --provider P --trade-no T [--timeout 10m]
+//! ```
+//!
+//! Every command prints one JSON object on stdout; errors are one line on
+//! stderr, and the exit code says what kind of error it was ([`exit`]).
+//! `RUST_LOG` turns on tracing on stderr; the secret never appears.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod cli;
+mod commands;
+mod config;
+mod duration;
+mod exit;
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::exit::{Exit, Failure};
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_tracing();
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Exit::Internal, format!("cannot start the runtime: {e}")))
+        .and_then(|runtime| runtime.block_on(commands::run(cli.command)));
+    match result {
+        Ok(report) => {
+            if let Some(note) = &report.note {
+                eprintln!("warning: {}", exit::one_line(note));
+            }
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = writeln!(stdout, "{}", report.json).and_then(|()| stdout.flush()) {
+                eprintln!("error: cannot write to stdout: {e}");
+                return ExitCode::from(Exit::Internal.code());
+            }
+            ExitCode::from(report.exit.code())
+        }
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            ExitCode::from(failure.exit.code())
+        }
+    }
+}
+
+/// Tracing on stderr, filtered by `RUST_LOG` (default: warnings only).
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(true)
+        .init();
+}

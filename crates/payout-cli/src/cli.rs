@@ -1,0 +1,274 @@
+//! The command line: subcommands and flags (clap derive).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand};
+
+use crate::duration;
+
+const ENV_HELP: &str = "\
+Configuration (lowest to highest precedence): --config FILE (TOML), then the
+environment, then flags.
+  PAYOUT_PROVIDER        provider id (or --provider)
+  PAYOUT_REGION          region id (or --region; default indonesia)
+  PAYOUT_BASE_URL        base URL incl. the region segment (or --base-url)
+  PAYOUT_MERCHANT_NO     merchant number (or --merchant-no)
+  PAYOUT_SECRET          merchant secret (never a flag; or --secret-file)
+  PAYOUT_SECRET_FILE     file holding the merchant secret
+  PAYOUT_TIMEOUT_MS      per-attempt timeout in ms (or --timeout-ms)
+  PAYOUT_CONNECT_TIMEOUT_MS  connect timeout in ms
+  RUST_LOG               tracing on stderr (e.g. debug); the secret never appears
+
+Output: one JSON object on stdout. Exit codes: 0 ok; 2 usage/configuration;
+3 rejected by the provider; 4 transport failure; 5 invalid response or
+untrusted callback; 6 create outcome unknown (query before retrying);
+7 wait deadline reached before the payout was final.";
+
+/// `payout`: query, place and follow payouts with PayPro and Vexora.
+#[derive(Debug, Parser)]
+#[command(name = "payout", version, after_help = ENV_HELP)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ask for a payout's current status.
+    Query(QueryArgs),
+    /// Place a payout. Exit 6 means the outcome is unknown: query before retrying.
+    ///
+    /// The beneficiary is chosen from the flags given: --bank-code and
+    /// --account-no make a bank account (--account-type where the region asks,
+    /// e.g. CLABE, CVU); --wallet and --account-no an e-wallet; --pix-key-type
+    /// and --account-no a PIX key; --mobile without --account-no mobile money
+    /// (Kenya M-Pesa, Egyptian wallets). Any other wire field of the region
+    /// goes in --field wireName=value (customerCert, firstname, idType, ...).
+    /// The order is checked against the region's rules before it is sent; a
+    /// create is sent once and never retried after it may have left.
+    Create(Box<CreateArgs>),
+    /// Ask for the merchant's balance.
+    Balance(BalanceArgs),
+    /// Verify and read a notify callback body (from --file or stdin).
+    VerifyNotify(VerifyNotifyArgs),
+    /// Poll a payout until it is succeeded or failed, or the deadline passes.
+    Wait(WaitArgs),
+}
+
+/// Flags every command shares: which provider, region and account.
+#[derive(Debug, Args, Default, Clone)]
+pub struct Common {
+    /// Provider id [env: PAYOUT_PROVIDER].
+    #[arg(long, value_parser = provider_ids())]
+    pub provider: Option<String>,
+
+    /// Region id, e.g. indonesia, pakistan, brazil, kenya [env: PAYOUT_REGION] [default: indonesia].
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// TOML configuration file (payout::Config keys); env and flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Base URL including the region segment, e.g. http://127.0.0.1:9000/indonesia-pay [env: PAYOUT_BASE_URL].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Merchant number [env: PAYOUT_MERCHANT_NO].
+    #[arg(long, value_name = "DIGITS")]
+    pub merchant_no: Option<String>,
+
+    /// File holding the merchant secret [env: PAYOUT_SECRET_FILE]. The secret
+    /// itself is read from PAYOUT_SECRET, never from a flag.
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Refused with a usage error: a secret on the command line ends up in
+    /// shell history and `ps`.
+    #[arg(long, hide = true, value_name = "NEVER")]
+    pub secret: Option<String>,
+
+    /// Per-attempt timeout in milliseconds [env: PAYOUT_TIMEOUT_MS].
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout_ms: Option<u64>,
+
+    /// Connect timeout in milliseconds [env: PAYOUT_CONNECT_TIMEOUT_MS].
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub connect_timeout_ms: Option<u64>,
+
+    /// Attempts for queries and balance, the first included (creates are
+    /// never retried once sent) [default: 3].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: Option<u32>,
+
+    /// Largest response body accepted, in bytes [default: 1048576].
+    #[arg(long, value_name = "BYTES")]
+    pub max_response_bytes: Option<usize>,
+}
+
+/// `payout query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+
+    /// The merchant's trade number of the payout.
+    #[arg(long, value_name = "T")]
+    pub trade_no: String,
+}
+
+/// `payout create` (the beneficiary rules are on [`Command::Create`]).
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+
+    /// The merchant's unique trade number (at most 32 printable ASCII characters).
+    #[arg(long, value_name = "T")]
+    pub trade_no: String,
+
+    /// Exact amount in the region's currency, e.g. 10000 or 100.50.
+    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    pub amount: String,
+
+    /// Where the provider sends status callbacks.
+    #[arg(long, value_name = "URL")]
+    pub notify_url: Option<String>,
+
+    /// Bank code from the region's bank list (IFSC in India).
+    #[arg(long, value_name = "C")]
+    pub bank_code: Option<String>,
+
+    /// Account number, wallet number or PIX key.
+    #[arg(long, value_name = "N")]
+    pub account_no: Option<String>,
+
+    /// Account type where the region asks (BANK, CVU, CBU, CLABE, DebitCard, ...).
+    #[arg(long, value_name = "TYPE")]
+    pub account_type: Option<String>,
+
+    /// E-wallet code (BKASH, KBZPAY, JAZZCASH, EWALLET_NAGAD, ...); with --account-no.
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["bank_code", "pix_key_type"])]
+    pub wallet: Option<String>,
+
+    /// PIX key type (CPF, CNPJ, EMAIL, PHONE, EVP); the key is --account-no.
+    #[arg(long, value_name = "TYPE", conflicts_with_all = ["bank_code", "account_type"])]
+    pub pix_key_type: Option<String>,
+
+    /// Beneficiary's full name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Beneficiary's phone number in the region's format.
+    #[arg(long, value_name = "M")]
+    pub mobile: Option<String>,
+
+    /// Beneficiary's e-mail address.
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+
+    /// Free text echoed back in callbacks (required in some regions).
+    #[arg(long, value_name = "R")]
+    pub remark: Option<String>,
+
+    /// A region-specific wire field, repeatable: customerCert=..., firstname=...,
+    /// idType=..., ipAddress=..., subMerchantNo=...
+    #[arg(long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+}
+
+/// `payout balance`.
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `payout verify-notify`.
+///
+/// Needs only the provider, region and secret: nothing is sent.
+#[derive(Debug, Args)]
+pub struct VerifyNotifyArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+
+    /// File holding the raw callback body; stdin when absent (or `-`).
+    #[arg(long, value_name = "F")]
+    pub file: Option<PathBuf>,
+
+    /// A header of the callback request, repeatable (`sign: ...` for
+    /// regions that sign in a header).
+    #[arg(long = "header", value_name = "NAME:VALUE")]
+    pub headers: Vec<String>,
+}
+
+/// `payout wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+
+    /// The merchant's trade number of the payout.
+    #[arg(long, value_name = "T")]
+    pub trade_no: String,
+
+    /// Give up after this long (500ms, 30s, 10m, 1h, 1m30s).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = duration::parse)]
+    pub timeout: Duration,
+
+    /// First pause between queries; doubles up to 30s, with jitter.
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = duration::parse)]
+    pub interval: Duration,
+}
+
+/// The `--provider` values: the providers compiled in.
+fn provider_ids() -> PossibleValuesParser {
+    PossibleValuesParser::new(payout::provider_ids())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn repeated_fields_are_kept_in_order() {
+        let cli = Cli::try_parse_from([
+            "payout",
+            "create",
+            "--trade-no",
+            "T1",
+            "--amount",
+            "10000",
+            "--field",
+            "a=1",
+            "--field",
+            "b=2",
+        ])
+        .unwrap();
+        let Command::Create(args) = cli.command else {
+            panic!("not create");
+        };
+        assert_eq!(args.fields, ["a=1", "b=2"]);
+    }
+
+    #[test]
+    fn unknown_provider_is_a_usage_error() {
+        let err = Cli::try_parse_from(["payout", "balance", "--provider", "nope"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+}

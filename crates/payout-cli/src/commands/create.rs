@@ -1,0 +1,250 @@
+//! `payout create`: place a payout.
+//!
+//! The beneficiary is chosen from the flags given (see [`beneficiary`]);
+//! contact flags fill the person; `--field wireName=value` fills any other
+//! wire field of the region by its wire name. The order is checked against
+//! the region's rules before anything is sent (exit 2 naming the field).
+
+use std::collections::BTreeMap;
+
+use payout::{parse_amount, Beneficiary, Contact, CreatePayout, Error, TradeNo};
+
+use super::Report;
+use crate::cli::CreateArgs;
+use crate::config;
+use crate::exit::Failure;
+use crate::output::CreateOut;
+
+/// Validates the order, sends it once and reports the accepted payout.
+///
+/// # Errors
+/// Bad flags or a broken region rule (2), a rejection — the payout was not
+/// placed — (3), a transport failure before sending (4), an outcome
+/// unknown (6).
+pub async fn run(args: &CreateArgs) -> Result<Report, Failure> {
+    let order = order(args)?;
+    let provider = config::provider(&args.common)?;
+    provider.validate_payout(&order).map_err(with_flag_hint)?;
+    let status = provider.create_payout(&order).await?;
+    Report::ok(&CreateOut::new(provider.as_ref(), &status))
+}
+
+/// The provider-neutral order described by the flags.
+///
+/// # Errors
+/// A usage failure naming the flag.
+pub fn order(args: &CreateArgs) -> Result<CreatePayout, Failure> {
+    let trade_no = TradeNo::new(args.trade_no.as_str())?;
+    let amount = parse_amount(&args.amount)?;
+    let mut order = CreatePayout::new(trade_no, amount, beneficiary(args)?).contact(Contact {
+        name: args.name.clone(),
+        mobile: args.mobile.clone(),
+        email: args.email.clone(),
+        ..Contact::default()
+    });
+    if let Some(url) = &args.notify_url {
+        order = order.notify_url(url.as_str());
+    }
+    if let Some(remark) = &args.remark {
+        order = order.remark(remark.as_str());
+    }
+    order.extra = fields(&args.fields)?;
+    Ok(order)
+}
+
+/// Names the command-line flag of a field the region's rules refused.
+fn with_flag_hint(error: Error) -> Failure {
+    let flag = match &error {
+        Error::Validation { field, .. } => match field.as_str() {
+            "amount" => Some("--amount".to_owned()),
+            "notify_url" => Some("--notify-url".to_owned()),
+            "remark" => Some("--remark".to_owned()),
+            "trade_no" => Some("--trade-no".to_owned()),
+            wire => Some(format!("the matching flag or --field {wire}=VALUE")),
+        },
+        _ => None,
+    };
+    let mut failure = Failure::from(error);
+    if let Some(flag) = flag {
+        failure.message = format!("{} (set it with {flag})", failure.message);
+    }
+    failure
+}
+
+/// The beneficiary from the flags:
+///
+/// - `--bank-code` + `--account-no`: a bank account (with `--account-type`);
+/// - `--wallet` + `--account-no`: an e-wallet;
+/// - `--pix-key-type` + `--account-no`: a PIX key;
+/// - `--mobile` and no `--account-no`: mobile money addressed by the phone
+///   number (Kenya M-Pesa, Egyptian wallets).
+///
+/// # Errors
+/// A usage failure saying which flags are missing.
+pub fn beneficiary(args: &CreateArgs) -> Result<Beneficiary, Failure> {
+    let account = args.account_no.as_deref().filter(|s| !s.is_empty());
+    let need_account = |what: &str| {
+        Failure::usage(format!(
+            "{what} needs --account-no (the account number, wallet number or PIX key)"
+        ))
+    };
+    if let Some(wallet) = &args.wallet {
+        let wallet_id = account.ok_or_else(|| need_account("--wallet"))?;
+        return Ok(Beneficiary::EWallet {
+            wallet: wallet.clone(),
+            wallet_id: wallet_id.to_owned(),
+        });
+    }
+    if let Some(key_type) = &args.pix_key_type {
+        let key = account.ok_or_else(|| need_account("--pix-key-type"))?;
+        return Ok(Beneficiary::Pix {
+            key_type: key_type.clone(),
+            key: key.to_owned(),
+        });
+    }
+    match (args.bank_code.as_deref(), account, args.mobile.as_deref()) {
+        (Some(bank_code), Some(account_no), _) => Ok(Beneficiary::BankAccount {
+            bank_code: bank_code.to_owned(),
+            account_no: account_no.to_owned(),
+            account_type: args.account_type.clone(),
+        }),
+        (Some(_), None, _) => Err(need_account("--bank-code")),
+        (None, Some(_), _) => Err(Failure::usage(
+            "--account-no needs --bank-code (bank account), --wallet (e-wallet) or --pix-key-type (PIX key); for mobile money give only --mobile",
+        )),
+        (None, None, Some(mobile)) => Ok(Beneficiary::MobileMoney {
+            mobile: mobile.to_owned(),
+        }),
+        (None, None, None) => Err(Failure::usage(
+            "no beneficiary: give --bank-code and --account-no (bank account), --wallet and --account-no (e-wallet), --pix-key-type and --account-no (PIX), or --mobile (mobile money)",
+        )),
+    }
+}
+
+/// Parses repeated `--field key=value` into the order's extra map.
+///
+/// # Errors
+/// A usage failure for a missing `=`, an empty key, or a key given twice.
+pub fn fields(raw: &[String]) -> Result<BTreeMap<String, String>, Failure> {
+    let mut extra = BTreeMap::new();
+    for item in raw {
+        let (key, value) = item
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), v))
+            .filter(|(k, _)| !k.is_empty())
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "--field {item:?} must be KEY=VALUE with the region's wire name as KEY, e.g. --field customerCert=3520212345678"
+                ))
+            })?;
+        if extra.insert(key.to_owned(), value.to_owned()).is_some() {
+            return Err(Failure::usage(format!(
+                "--field {key} is given twice; give each field once"
+            )));
+        }
+    }
+    Ok(extra)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> CreateArgs {
+        let mut argv = vec!["payout", "create", "--trade-no", "T1", "--amount", "10000"];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Create(a) => *a,
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bank_account_from_bank_code_and_account_no() {
+        let a = args(&[
+            "--bank-code",
+            "014",
+            "--account-no",
+            "123",
+            "--account-type",
+            "CLABE",
+        ]);
+        assert_eq!(
+            beneficiary(&a).unwrap(),
+            Beneficiary::BankAccount {
+                bank_code: "014".into(),
+                account_no: "123".into(),
+                account_type: Some("CLABE".into())
+            }
+        );
+    }
+
+    #[test]
+    fn mobile_alone_is_mobile_money_and_contact() {
+        let a = args(&["--mobile", "254712345678"]);
+        assert_eq!(
+            beneficiary(&a).unwrap(),
+            Beneficiary::MobileMoney {
+                mobile: "254712345678".into()
+            }
+        );
+        assert_eq!(
+            order(&a).unwrap().contact.mobile.as_deref(),
+            Some("254712345678")
+        );
+    }
+
+    #[test]
+    fn wallet_and_pix() {
+        let a = args(&["--wallet", "EWALLET_BKASH", "--account-no", "017"]);
+        assert!(matches!(
+            beneficiary(&a).unwrap(),
+            Beneficiary::EWallet { .. }
+        ));
+        let a = args(&["--pix-key-type", "CPF", "--account-no", "12345678901"]);
+        assert!(matches!(beneficiary(&a).unwrap(), Beneficiary::Pix { .. }));
+    }
+
+    #[test]
+    fn incomplete_beneficiaries_are_usage_errors() {
+        for flags in [
+            &["--account-no", "123"][..],
+            &["--bank-code", "014"][..],
+            &["--wallet", "BKASH"][..],
+            &[][..],
+        ] {
+            let err = beneficiary(&args(flags)).unwrap_err();
+            assert_eq!(err.exit.code(), 2, "{flags:?}");
+        }
+    }
+
+    #[test]
+    fn fields_become_extras() {
+        let a = args(&[
+            "--mobile",
+            "1",
+            "--field",
+            "customerCert=3520212345678",
+            "--field",
+            "note=a=b",
+        ]);
+        let o = order(&a).unwrap();
+        assert_eq!(o.extra["customerCert"], "3520212345678");
+        assert_eq!(o.extra["note"], "a=b");
+        for bad in [&["x"][..], &["=1"][..], &["a=1", "a=2"][..]] {
+            let raw: Vec<String> = bad.iter().map(|s| s.to_string()).collect();
+            assert_eq!(fields(&raw).unwrap_err().exit.code(), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bad_amount_is_a_usage_error_naming_the_amount() {
+        let mut a = args(&["--mobile", "1"]);
+        a.amount = "12,50".into();
+        let err = order(&a).unwrap_err();
+        assert_eq!(err.exit.code(), 2);
+        assert!(err.message.contains("amount"), "{}", err.message);
+    }
+}
