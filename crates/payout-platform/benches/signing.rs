@@ -4,7 +4,7 @@
 //! Run: `cargo bench -p payout-platform --bench signing`. The last lines
 //! print the ratios. Samples interleave the two sides so that machine noise
 //! hits both alike; the median of many batches is reported.
-#![allow(clippy::print_stdout, missing_docs)]
+#![allow(clippy::print_stdout, clippy::float_arithmetic, missing_docs)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -35,6 +35,8 @@ pub mod fieldsets;
 pub mod provider;
 pub mod region;
 pub mod status_code;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod wire;
 
 pub use provider::PlatformProvider;

@@ -184,6 +184,17 @@ impl PlatformProvider {
     pub fn parse_create(&self, order: &CreatePayout, body: &[u8]) -> Result<PayoutStatus, Error> {
         let op = Operation::CreatePayout;
         let mut data = Envelope::decode(op, body)?.into_data(op)?;
+        if let Some(other) = data.get("tradeNo").and_then(text) {
+            if other != order.trade_no.as_str() {
+                return Err(Error::InvalidResponse {
+                    operation: op,
+                    message: format!(
+                        "create answer is about tradeNo {other:?}, not {:?}",
+                        order.trade_no.as_str()
+                    ),
+                });
+            }
+        }
         data.entry("status")
             .or_insert_with(|| Value::String(String::new()));
         let mut status = read_status(
