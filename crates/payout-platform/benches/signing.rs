@@ -36,6 +36,7 @@ static BENCH: Brand = Brand {
     id: "bench",
     name: "Bench",
     regions: REGIONS,
+    scheme: payout_platform::Scheme::Md5Sorted,
 };
 
 /// Median nanoseconds per call of `a` and `b`, interleaved batch by batch.

@@ -1,12 +1,13 @@
 //! Verifying and reading notify callbacks (spec §7).
 
 use payout_core::{CallbackError, CallbackSigning, PayoutUpdate};
-use payout_transport::{Md5SortedSigner, Signer};
+use payout_transport::Signer;
 use serde_json::Value;
 
 use crate::data::{read_status, text};
 use crate::region::Region;
 use crate::wire::SIGN_KEY;
+use crate::Scheme;
 
 /// Verifies a callback's signature over the fields as received (constant
 /// time) and reads it.
@@ -19,7 +20,8 @@ use crate::wire::SIGN_KEY;
 pub fn verify(
     provider: &str,
     region: &Region,
-    signer: &Md5SortedSigner,
+    scheme: &Scheme,
+    signer: &dyn Signer,
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<PayoutUpdate, CallbackError> {
@@ -28,21 +30,29 @@ pub fn verify(
     let Value::Object(mut fields) = value else {
         return Err(CallbackError::Malformed("not a JSON object".into()));
     };
-    let received = match fields.remove(SIGN_KEY) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s),
-        Some(Value::Null) | None => headers
-            .get(SIGN_KEY)
+    let header_sign = || {
+        headers
+            .get(scheme.header())
             .and_then(|h| h.to_str().ok())
             .filter(|s| !s.is_empty())
-            .map(str::to_owned),
-        Some(Value::String(_)) => None,
-        Some(_) => return Err(CallbackError::Malformed("`sign` is not a string".into())),
+            .map(str::to_owned)
+    };
+    let received = match scheme {
+        Scheme::HmacSha256Body { .. } => header_sign(),
+        _ => match fields.remove(SIGN_KEY) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s),
+            Some(Value::Null) | None => header_sign(),
+            Some(Value::String(_)) => None,
+            Some(_) => return Err(CallbackError::Malformed("`sign` is not a string".into())),
+        },
     };
     let verified = match &received {
         Some(sign) => {
-            let mine = signer
-                .sign_json(&fields)
-                .map_err(|e| CallbackError::Malformed(e.to_string()))?;
+            let mine = match scheme {
+                Scheme::HmacSha256Body { .. } => signer.sign_bytes(body),
+                _ => signer.sign_json(&fields),
+            }
+            .map_err(|e| CallbackError::Malformed(e.to_string()))?;
             if !mine.matches(sign) {
                 return Err(CallbackError::BadSignature);
             }

@@ -9,7 +9,7 @@
 //! crate holds only its region table.
 //!
 //! ```
-//! use payout_platform::{Brand, PlatformProvider, Region, Paths, AmountRule, WireField, Source};
+//! use payout_platform::{Brand, Scheme, PlatformProvider, Region, Paths, AmountRule, WireField, Source};
 //! use payout_core::{ProviderSettings, Secret, TradeNo};
 //! use payout_transport::{HttpTransport, TransportConfig};
 //!
@@ -18,7 +18,7 @@
 //!     "indonesia", "IDR", chrono_tz::Asia::Jakarta,
 //!     Paths::new("/v1/demo/", "payOut"), AmountRule::integer_min(10000), FIELDS,
 //! )];
-//! static DEMO: Brand = Brand { id: "demo", name: "Demo", regions: REGIONS };
+//! static DEMO: Brand = Brand { id: "demo", name: "Demo", regions: REGIONS, scheme: Scheme::Md5Sorted };
 //!
 //! let settings = ProviderSettings::new("indonesia", "http://127.0.0.1:9/id", "1234567890", Secret::new("s"));
 //! let p = PlatformProvider::new(&DEMO, &settings, HttpTransport::new(TransportConfig::default())?)?;
@@ -34,6 +34,7 @@ pub mod envelope;
 pub mod fieldsets;
 pub mod provider;
 pub mod region;
+pub mod scheme;
 pub mod status_code;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -43,3 +44,4 @@ pub use provider::PlatformProvider;
 pub use region::{
     AmountRule, Brand, NotifyUrlRule, Paths, QueryVariant, Region, Rule, Source, WireField,
 };
+pub use scheme::Scheme;

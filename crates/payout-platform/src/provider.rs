@@ -12,7 +12,7 @@ use payout_core::{
     Operation, PayoutProvider, PayoutState, PayoutStatus, PayoutUpdate, ProviderSettings,
     RegionCapability, SystemClock, TradeNo,
 };
-use payout_transport::{HttpTransport, Idempotency, Md5SortedSigner, WireRequest};
+use payout_transport::{HttpTransport, Idempotency, Signer, WireRequest};
 use serde_json::{Map, Value};
 
 use crate::data::{amount, read_status, text};
@@ -27,7 +27,7 @@ pub struct PlatformProvider {
     brand: &'static Brand,
     region: &'static Region,
     merchant_no: String,
-    signer: Md5SortedSigner,
+    signer: Box<dyn Signer>,
     transport: HttpTransport,
     clock: Arc<dyn Clock>,
     query_url: String,
@@ -94,7 +94,7 @@ impl PlatformProvider {
             brand,
             region,
             merchant_no: settings.merchant_no.clone(),
-            signer: Md5SortedSigner::new(settings.secret.clone()),
+            signer: brand.scheme.signer(&settings.secret),
             transport,
             clock: Arc::new(SystemClock),
             query_url: url(region.paths.query),
@@ -129,8 +129,9 @@ impl PlatformProvider {
         signed_request(
             &self.query_url,
             &self.merchant_no,
+            &self.brand.scheme,
             self.region.sign,
-            &self.signer,
+            self.signer.as_ref(),
             &mut fields,
         )
     }
@@ -168,8 +169,9 @@ impl PlatformProvider {
         signed_request(
             &self.create_url,
             &self.merchant_no,
+            &self.brand.scheme,
             self.region.sign,
-            &self.signer,
+            self.signer.as_ref(),
             &mut fields,
         )
     }
@@ -236,8 +238,9 @@ impl PlatformProvider {
         signed_request(
             &self.balance_url,
             &self.merchant_no,
+            &self.brand.scheme,
             self.region.sign,
-            &self.signer,
+            self.signer.as_ref(),
             &mut fields,
         )
     }
@@ -282,7 +285,14 @@ impl PlatformProvider {
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<PayoutUpdate, CallbackError> {
-        callback::verify(self.brand.id, self.region, &self.signer, headers, body)
+        callback::verify(
+            self.brand.id,
+            self.region,
+            &self.brand.scheme,
+            self.signer.as_ref(),
+            headers,
+            body,
+        )
     }
 
     /// The capability declaration of a brand: every region with the
@@ -298,7 +308,7 @@ impl PlatformProvider {
                     currency: r.currency,
                     zone: r.zone.name(),
                     operations: Operation::ALL.to_vec(),
-                    sign_placement: r.sign,
+                    sign_placement: brand.scheme.placement(r.sign),
                     callback_signing: r.callback,
                 })
                 .collect(),

@@ -14,6 +14,8 @@ pub struct Brand {
     pub name: &'static str,
     /// Every region the brand serves.
     pub regions: &'static [Region],
+    /// How requests and callbacks are signed.
+    pub scheme: crate::Scheme,
 }
 
 impl Brand {

@@ -5,6 +5,8 @@ use bytes::Bytes;
 use payout_core::{Error, SignPlacement};
 use payout_transport::{Signer, WireRequest};
 
+use crate::Scheme;
+
 /// Header carrying the merchant number (never signed).
 pub const MERCHANT_HEADER: &str = "merchantNo";
 /// Field or header carrying the signature.
@@ -18,6 +20,7 @@ pub const SIGN_KEY: &str = "sign";
 pub fn signed_request(
     url: &str,
     merchant_no: &str,
+    scheme: &Scheme,
     placement: SignPlacement,
     signer: &dyn Signer,
     fields: &mut Vec<(&str, &str)>,
@@ -29,11 +32,23 @@ pub fn signed_request(
     {
         fields.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     }
+    let mut headers = Vec::with_capacity(2);
+    headers.push((MERCHANT_HEADER, merchant_no.to_owned()));
+    if let Scheme::HmacSha256Body { header } = scheme {
+        let body = write_body(fields, None);
+        let sign = signer
+            .sign_bytes(&body)
+            .map_err(|e| Error::config(format!("cannot sign the request: {e}")))?;
+        headers.push((*header, sign.as_str().to_owned()));
+        return Ok(WireRequest {
+            url: url.to_owned(),
+            headers,
+            body: Bytes::from(body),
+        });
+    }
     let sign = signer
         .sign_fields(fields)
         .map_err(|e| Error::config(format!("cannot sign the request: {e}")))?;
-    let mut headers = Vec::with_capacity(2);
-    headers.push((MERCHANT_HEADER, merchant_no.to_owned()));
     let in_body = placement == SignPlacement::Body;
     if placement == SignPlacement::Header {
         headers.push((SIGN_KEY, sign.as_str().to_owned()));
@@ -106,8 +121,15 @@ mod tests {
     fn body_is_sorted_with_sign_in_place() {
         let s = Md5SortedSigner::new(Secret::new("dbecac55466b4958a2d06069fcf49e18"));
         let mut f = vec![("tradeNo", "test_00000002"), ("timestamp", "1728613320708")];
-        let r =
-            signed_request("http://x/q", "3060414594", SignPlacement::Body, &s, &mut f).unwrap();
+        let r = signed_request(
+            "http://x/q",
+            "3060414594",
+            &Scheme::Md5Sorted,
+            SignPlacement::Body,
+            &s,
+            &mut f,
+        )
+        .unwrap();
         assert_eq!(
             std::str::from_utf8(&r.body).unwrap(),
             r#"{"sign":"bf0e0b049174b1fbc55e851ba47ad860","timestamp":"1728613320708","tradeNo":"test_00000002"}"#
@@ -126,7 +148,15 @@ mod tests {
     fn header_placement_leaves_body_unsigned() {
         let s = Md5SortedSigner::new(Secret::new("k"));
         let mut f = vec![("timestamp", "1")];
-        let r = signed_request("http://x/q", "1", SignPlacement::Header, &s, &mut f).unwrap();
+        let r = signed_request(
+            "http://x/q",
+            "1",
+            &Scheme::Md5Sorted,
+            SignPlacement::Header,
+            &s,
+            &mut f,
+        )
+        .unwrap();
         assert_eq!(&r.body[..], br#"{"timestamp":"1"}"#);
         assert_eq!(r.headers[1].0, "sign");
     }

@@ -105,11 +105,25 @@ impl Config {
     /// [`Error::Config`] naming the line and the problem.
     pub fn from_toml_str(text: &str) -> Result<Self, Error> {
         toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let start = e.span().map(|s| s.start.min(text.len()));
+            let line = start.map(|s| text[..s].matches('\n').count() + 1);
             let at = line.map(|l| format!(" at line {l}")).unwrap_or_default();
-            Error::config(format!("invalid configuration{at}: {}", e.message()))
+            // serde quotes the offending value; never do that for a secret.
+            let line_text = start
+                .map(|s| {
+                    let from = text[..s].rfind('\n').map_or(0, |i| i + 1);
+                    text[from..].lines().next().unwrap_or_default()
+                })
+                .unwrap_or_default();
+            let key = line_text.split('=').next().unwrap_or_default();
+            if key.to_ascii_lowercase().contains("secret") {
+                Error::config(format!(
+                    "invalid configuration{at}: `{}` must be a string (value not shown)",
+                    key.trim()
+                ))
+            } else {
+                Error::config(format!("invalid configuration{at}: {}", e.message()))
+            }
         })
     }
 

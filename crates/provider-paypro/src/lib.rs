@@ -28,6 +28,7 @@ pub static BRAND: Brand = Brand {
     id: "paypro",
     name: "PayPro",
     regions: regions::REGIONS,
+    scheme: payout_platform::Scheme::Md5Sorted,
 };
 
 /// Builds a PayPro provider for the settings' region.

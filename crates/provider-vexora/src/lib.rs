@@ -27,6 +27,7 @@ pub static BRAND: Brand = Brand {
     id: "vexora",
     name: "Vexora",
     regions: regions::REGIONS,
+    scheme: payout_platform::Scheme::Md5Sorted,
 };
 
 /// Builds a Vexora provider for the settings' region.

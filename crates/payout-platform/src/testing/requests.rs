@@ -4,7 +4,7 @@
 //! where the region puts it, and no secret anywhere.
 
 use payout_core::{Secret, SignPlacement, TradeNo};
-use payout_transport::{Md5SortedSigner, Signer, WireRequest};
+use payout_transport::WireRequest;
 use serde_json::{Map, Value};
 
 use super::{
@@ -13,6 +13,7 @@ use super::{
 };
 use crate::region::{Brand, Region};
 use crate::wire::{MERCHANT_HEADER, SIGN_KEY};
+use crate::Scheme;
 
 /// Regions both brands serve, whose query and balance requests are pinned.
 pub const REGIONS: &[&str] = &["indonesia", "pakistan", "brazil", "nigeria"];
@@ -34,7 +35,7 @@ pub fn query_requests(brand: &'static Brand, ids: &[&str]) -> Check<Vec<Snapshot
             let req = provider(brand, id)?
                 .build_query(&trade_no, NOW_MS)
                 .map_err(|e| e.to_string())?;
-            let body = check_request(row, &req, row.paths.query)?;
+            let body = check_request(brand, row, &req, row.paths.query)?;
             ensure(
                 body.get("tradeNo").and_then(Value::as_str) == Some(QUERY_TRADE_NO),
                 || format!("{id}: query body lacks tradeNo: {body:?}"),
@@ -59,7 +60,7 @@ pub fn create_requests(brand: &'static Brand) -> Check<Vec<Snapshot>> {
             let req = provider(brand, row.id)?
                 .build_create(&order, NOW_MS)
                 .map_err(|e| format!("{} {}: valid order refused: {e}", brand.id, row.id))?;
-            let body = check_request(row, &req, row.paths.create)?;
+            let body = check_request(brand, row, &req, row.paths.create)?;
             for field in row.payout_fields.iter().filter(|f| f.required) {
                 ensure(body.contains_key(field.wire), || {
                     format!("{}: required {} missing from {body:?}", row.id, field.wire)
@@ -86,7 +87,7 @@ pub fn balance_requests(brand: &'static Brand, ids: &[&str]) -> Check<Vec<Snapsh
             let req = provider(brand, id)?
                 .build_balance(NOW_MS)
                 .map_err(|e| e.to_string())?;
-            let body = check_request(row, &req, row.paths.balance)?;
+            let body = check_request(brand, row, &req, row.paths.balance)?;
             ensure(body.len() <= 2, || {
                 format!("{id}: balance body has more than timestamp and sign: {body:?}")
             })?;
@@ -100,7 +101,12 @@ pub fn balance_requests(brand: &'static Brand, ids: &[&str]) -> Check<Vec<Snapsh
 ///
 /// # Errors
 /// When an invariant does not hold.
-pub fn check_request(row: &Region, req: &WireRequest, endpoint: &str) -> Check<Map<String, Value>> {
+pub fn check_request(
+    brand: &Brand,
+    row: &Region,
+    req: &WireRequest,
+    endpoint: &str,
+) -> Check<Map<String, Value>> {
     let id = row.id;
     let url = format!("{}{}{endpoint}", base_url_for(row), row.paths.family);
     ensure(req.url == url, || format!("{id}: URL {} != {url}", req.url))?;
@@ -127,15 +133,16 @@ pub fn check_request(row: &Region, req: &WireRequest, endpoint: &str) -> Check<M
         || format!("{id}: timestamp is not the clock reading: {text}"),
     )?;
 
+    let scheme = brand.scheme;
     let header_sign = req
         .headers
         .iter()
-        .find(|(k, _)| *k == SIGN_KEY)
+        .find(|(k, _)| *k == scheme.header())
         .map(|(_, v)| v.clone());
     let body_sign = body
         .remove(SIGN_KEY)
         .and_then(|v| v.as_str().map(str::to_owned));
-    let sign = match (row.sign, body_sign, header_sign) {
+    let sign = match (scheme.placement(row.sign), body_sign, header_sign) {
         (SignPlacement::Body, Some(s), None) | (SignPlacement::Header, None, Some(s)) => s,
         (placement, b, h) => {
             return Err(format!(
@@ -143,9 +150,12 @@ pub fn check_request(row: &Region, req: &WireRequest, endpoint: &str) -> Check<M
             ))
         }
     };
-    let expected = Md5SortedSigner::new(Secret::new(SECRET))
-        .sign_json(&body)
-        .map_err(|e| e.to_string())?;
+    let signer = scheme.signer(&Secret::new(SECRET));
+    let expected = match scheme {
+        Scheme::Md5Sorted => signer.sign_json(&body),
+        _ => signer.sign_bytes(&req.body),
+    }
+    .map_err(|e| e.to_string())?;
     ensure(expected.matches(&sign), || {
         format!("{id}: sign {sign} does not verify over {text}")
     })?;

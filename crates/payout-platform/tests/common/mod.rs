@@ -48,6 +48,7 @@ pub static DEMO: Brand = Brand {
     id: "demo",
     name: "Demo",
     regions: REGIONS,
+    scheme: payout_platform::Scheme::Md5Sorted,
 };
 
 /// A demo provider for `region` (no network needed).
