@@ -39,6 +39,10 @@ pub use registry::{entry, provider_ids, ProviderEntry, PROVIDERS};
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/lifecycle.md")]
+pub struct LifecycleDoctests;
+
 /// Builds the configured provider on a new pooled transport.
 ///
 /// # Errors
