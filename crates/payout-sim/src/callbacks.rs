@@ -1,0 +1,435 @@
+//! Notify callbacks (spec §7): building and signing them, delivering them
+//! to the order's `notifyUrl` with the documented retries, and recording
+//! every delivery for tests and the demo.
+
+use std::sync::{Mutex, PoisonError};
+
+use bytes::Bytes;
+use payout_core::CallbackSigning;
+use payout_platform::Scheme;
+use payout_transport::Signer;
+
+use crate::config::CallbackConfig;
+use crate::json::JsonWriter;
+use crate::routes::RegionCtx;
+use crate::state::{status_message, Payout};
+
+/// Why a callback was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeliveryKind {
+    /// `0015` on accept ([`CallbackConfig::on_accept`]).
+    Accepted,
+    /// The final status.
+    Final,
+    /// The final status again (`_DUP`).
+    Duplicate,
+    /// A `0015` after the final status (`_LATE`).
+    LateProcessing,
+}
+
+/// One callback and how its delivery went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// The payout's trade number.
+    pub trade_no: String,
+    /// The status the callback carries.
+    pub status: String,
+    /// Why it was sent.
+    pub kind: DeliveryKind,
+    /// Deliveries attempted so far (1 + re-deliveries).
+    pub attempts: u32,
+    /// Whether the merchant answered HTTP 200 `OK`.
+    pub acked: bool,
+    /// Whether the simulator is done with it (acknowledged or schedule exhausted).
+    pub done: bool,
+}
+
+/// One callback body to deliver.
+#[derive(Debug)]
+pub(crate) struct Step {
+    kind: DeliveryKind,
+    status: String,
+    body: Signed,
+}
+
+/// A callback body and, for header-signing schemes, its signature header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Signed {
+    body: Bytes,
+    header: Option<(&'static str, String)>,
+}
+
+/// The callbacks of one status change, delivered in order.
+#[derive(Debug)]
+pub(crate) struct CallbackJob {
+    url: String,
+    trade_no: String,
+    steps: Vec<Step>,
+}
+
+/// Builds the callback body of `p` carrying `status`, signed per the
+/// brand's scheme (MD5: a `sign` field; HMAC-SHA256: a header over the
+/// exact bytes), unsigned where the region does not sign callbacks.
+fn body(
+    ctx: &RegionCtx,
+    signer: &dyn Signer,
+    trade_no: &str,
+    p: &Payout,
+    status: &str,
+    now_ms: u64,
+) -> Signed {
+    let mut amount = p.amount;
+    amount.rescale(2);
+    let amount = amount.to_string();
+    let ts = now_ms.to_string();
+    let signed = ctx.region.callback == CallbackSigning::Signed;
+    let hmac_header = match ctx.brand.scheme {
+        Scheme::HmacSha256Body { header } => Some(header),
+        _ => None,
+    };
+    let success_time = (status == payout_platform::status_code::SUCCESS).then_some(&p.status_time);
+    // (key, text, written as a raw JSON number)
+    let mut fields: Vec<(&str, &str, bool)> = Vec::with_capacity(9);
+    fields.push(("amount", &amount, ctx.numeric_callback_amount));
+    fields.push(("message", status_message(status), false));
+    fields.push(("platFormTradeNo", &p.platform_trade_no, false));
+    if let Some(r) = p.remark.as_deref() {
+        fields.push(("remark", r, false));
+    }
+    fields.push(("status", status, false));
+    if let Some(t) = success_time {
+        fields.push(("successTime", t, false));
+    }
+    if signed {
+        fields.push(("timestamp", &ts, false));
+    }
+    fields.push(("tradeNo", trade_no, false));
+    fields.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let sign = if signed && hmac_header.is_none() {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v, _)| (*k, *v)).collect();
+        signer.sign_fields(&pairs).ok()
+    } else {
+        None
+    };
+    let mut w = JsonWriter::new(320);
+    let mut sign_text = sign.as_ref().map(|s| s.as_str());
+    for (k, v, raw) in &fields {
+        if let Some(s) = sign_text.filter(|_| "sign".as_bytes() < k.as_bytes()) {
+            w.str("sign", s);
+            sign_text = None;
+        }
+        if *raw {
+            w.raw(k, v);
+        } else {
+            w.str(k, v);
+        }
+    }
+    if let Some(s) = sign_text {
+        w.str("sign", s);
+    }
+    let body = Bytes::from(w.finish());
+    let header = match hmac_header {
+        Some(name) if signed => signer
+            .sign_bytes(&body)
+            .ok()
+            .map(|s| (name, s.as_str().to_owned())),
+        _ => None,
+    };
+    Signed { body, header }
+}
+
+/// The callbacks for `p` reaching its current (final) status, or `None`
+/// when it has no notify URL or the region sends no callbacks.
+pub(crate) fn final_job(
+    config: &CallbackConfig,
+    ctx: &RegionCtx,
+    signer: &dyn Signer,
+    trade_no: &str,
+    p: &Payout,
+    now_ms: u64,
+) -> Option<CallbackJob> {
+    let url = target(config, ctx, p)?;
+    let status = p.status.to_string();
+    let final_body = body(ctx, signer, trade_no, p, &status, now_ms);
+    let mut steps = Vec::with_capacity(3);
+    if p.scenario.duplicate_callback {
+        steps.push(Step {
+            kind: DeliveryKind::Final,
+            status: status.clone(),
+            body: final_body.clone(),
+        });
+        steps.push(Step {
+            kind: DeliveryKind::Duplicate,
+            status,
+            body: final_body,
+        });
+    } else {
+        steps.push(Step {
+            kind: DeliveryKind::Final,
+            status,
+            body: final_body,
+        });
+    }
+    if p.scenario.late_processing_callback {
+        let processing = payout_platform::status_code::PROCESSING;
+        steps.push(Step {
+            kind: DeliveryKind::LateProcessing,
+            status: processing.to_owned(),
+            body: body(ctx, signer, trade_no, p, processing, now_ms),
+        });
+    }
+    Some(CallbackJob {
+        url,
+        trade_no: trade_no.to_owned(),
+        steps,
+    })
+}
+
+/// The `0015` callback on accept.
+pub(crate) fn accept_job(
+    config: &CallbackConfig,
+    ctx: &RegionCtx,
+    signer: &dyn Signer,
+    trade_no: &str,
+    p: &Payout,
+    now_ms: u64,
+) -> Option<CallbackJob> {
+    if !config.on_accept {
+        return None;
+    }
+    let url = target(config, ctx, p)?;
+    let processing = payout_platform::status_code::PROCESSING;
+    Some(CallbackJob {
+        url,
+        trade_no: trade_no.to_owned(),
+        steps: vec![Step {
+            kind: DeliveryKind::Accepted,
+            status: processing.to_owned(),
+            body: body(ctx, signer, trade_no, p, processing, now_ms),
+        }],
+    })
+}
+
+fn target(config: &CallbackConfig, ctx: &RegionCtx, p: &Payout) -> Option<String> {
+    if !config.enabled || ctx.region.callback == CallbackSigning::None {
+        return None;
+    }
+    p.notify_url.clone()
+}
+
+/// Sends callbacks and keeps the delivery records.
+#[derive(Debug)]
+pub(crate) struct CallbackHub {
+    client: reqwest::Client,
+    config: CallbackConfig,
+    records: Mutex<Vec<Delivery>>,
+}
+
+impl CallbackHub {
+    pub(crate) fn new(config: CallbackConfig) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .timeout(config.ack_timeout)
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("payout-sim/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the callback HTTP client: {e}"))?;
+        Ok(Self {
+            client,
+            config,
+            records: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub(crate) fn config(&self) -> &CallbackConfig {
+        &self.config
+    }
+
+    /// Every delivery so far.
+    pub(crate) fn records(&self) -> Vec<Delivery> {
+        self.records
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn update(&self, index: usize, f: impl FnOnce(&mut Delivery)) {
+        if let Some(d) = self
+            .records
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(index)
+        {
+            f(d);
+        }
+    }
+
+    /// Delivers every step of `job`, in order, each until acknowledged or
+    /// until the schedule is exhausted.
+    pub(crate) async fn run(&self, job: CallbackJob) {
+        for step in job.steps {
+            let index = {
+                let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
+                records.push(Delivery {
+                    trade_no: job.trade_no.clone(),
+                    status: step.status.clone(),
+                    kind: step.kind,
+                    attempts: 0,
+                    acked: false,
+                    done: false,
+                });
+                records.len() - 1
+            };
+            let mut retry = 0;
+            loop {
+                let acked = self.post(&job.url, &step.body).await;
+                self.update(index, |d| {
+                    d.attempts += 1;
+                    d.acked = acked;
+                });
+                if acked {
+                    tracing::debug!(trade_no = %job.trade_no, status = %step.status, kind = ?step.kind, "callback acknowledged");
+                    break;
+                }
+                match self.config.pause(retry) {
+                    Some(pause) => tokio::time::sleep(pause).await,
+                    None => {
+                        tracing::warn!(trade_no = %job.trade_no, status = %step.status, url = %job.url, "callback never acknowledged; giving up");
+                        break;
+                    }
+                }
+                retry += 1;
+            }
+            self.update(index, |d| d.done = true);
+        }
+    }
+
+    /// One delivery: acknowledged when the answer is HTTP 200 with body `OK`.
+    async fn post(&self, url: &str, signed: &Signed) -> bool {
+        let mut request = self
+            .client
+            .post(url)
+            .header(http::header::CONTENT_TYPE, "application/json");
+        if let Some((name, value)) = &signed.header {
+            request = request.header(*name, value);
+        }
+        let sent = request.body(signed.body.clone()).send().await;
+        let mut resp = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(url, error = %e, "callback delivery failed");
+                return false;
+            }
+        };
+        if resp.status() != http::StatusCode::OK {
+            tracing::debug!(url, status = resp.status().as_u16(), "callback refused");
+            return false;
+        }
+        let mut answer = Vec::with_capacity(8);
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            answer.extend_from_slice(&chunk);
+            if answer.len() > 64 {
+                return false;
+            }
+        }
+        answer == b"OK"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::Routes;
+    use crate::scenario::Scenario;
+    use payout_core::{Decimal, Secret};
+    use payout_transport::Md5SortedSigner;
+    use std::borrow::Cow;
+
+    fn ctx(routes: &Routes, brand: &str, region: &str) -> usize {
+        routes.find(brand, region).unwrap()
+    }
+
+    fn payout(scenario: Scenario) -> Payout {
+        Payout {
+            platform_trade_no: "SIM1".into(),
+            amount: Decimal::from(100),
+            notify_url: Some("http://127.0.0.1:9/cb".into()),
+            remark: Some("r".into()),
+            scenario,
+            status: Cow::Borrowed("0000"),
+            status_time: "2024-10-12 12:59:32".into(),
+            queries: 0,
+            settled: true,
+        }
+    }
+
+    #[test]
+    fn signed_body_verifies_with_the_platform_rule() {
+        let routes = Routes::build(&crate::config::default_brands()).unwrap();
+        let signer = Md5SortedSigner::new(Secret::new("k"));
+        let c = &routes.regions[ctx(&routes, "vexora", "nigeria")];
+        let b = body(
+            c,
+            &signer,
+            "T1",
+            &payout(Scenario::succeed()),
+            "0000",
+            1_700_000_000_000,
+        );
+        let v: serde_json::Value = serde_json::from_slice(&b.body).unwrap();
+        let mut fields = v.as_object().unwrap().clone();
+        let sign = fields.remove("sign").unwrap();
+        assert!(signer
+            .sign_json(&fields)
+            .unwrap()
+            .matches(sign.as_str().unwrap()));
+        assert_eq!(v["amount"], "100.00");
+        assert_eq!(v["successTime"], "2024-10-12 12:59:32");
+        assert_eq!(v["timestamp"], "1700000000000");
+    }
+
+    #[test]
+    fn mexico_amount_is_a_number_and_kenya_is_unsigned() {
+        let routes = Routes::build(&crate::config::default_brands()).unwrap();
+        let signer = Md5SortedSigner::new(Secret::new("k"));
+        let mx = &routes.regions[ctx(&routes, "paypro", "mexico")];
+        let b = body(mx, &signer, "T1", &payout(Scenario::succeed()), "0000", 1);
+        let v: serde_json::Value = serde_json::from_slice(&b.body).unwrap();
+        assert_eq!(v["amount"].to_string(), "100.00");
+        let ke = &routes.regions[ctx(&routes, "paypro", "kenya")];
+        let b = body(ke, &signer, "T1", &payout(Scenario::succeed()), "0000", 1);
+        let v: serde_json::Value = serde_json::from_slice(&b.body).unwrap();
+        assert!(v.get("sign").is_none() && v.get("timestamp").is_none());
+    }
+
+    #[test]
+    fn jobs_follow_the_scenario() {
+        let routes = Routes::build(&crate::config::default_brands()).unwrap();
+        let signer = Md5SortedSigner::new(Secret::new("k"));
+        let c = &routes.regions[0];
+        let config = CallbackConfig::default();
+        let p = payout(
+            Scenario::succeed()
+                .duplicate_callback()
+                .late_processing_callback(),
+        );
+        let job = final_job(&config, c, &signer, "T", &p, 1).unwrap();
+        let kinds: Vec<_> = job.steps.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                DeliveryKind::Final,
+                DeliveryKind::Duplicate,
+                DeliveryKind::LateProcessing
+            ]
+        );
+        assert_eq!(job.steps[0].body, job.steps[1].body);
+        assert_eq!(job.steps[2].status, "0015");
+        let mut no_url = payout(Scenario::succeed());
+        no_url.notify_url = None;
+        assert!(final_job(&config, c, &signer, "T", &no_url, 1).is_none());
+        assert!(accept_job(&config, c, &signer, "T", &p, 1).is_none());
+    }
+}

@@ -1,0 +1,10 @@
+//! The simulator driven by the real SDK: states, variants, authentication,
+//! the ledger, every fault and the callbacks.
+
+mod auth;
+mod callbacks;
+mod common;
+mod create;
+mod faults;
+mod query;
+mod scheme;
