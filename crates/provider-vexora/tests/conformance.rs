@@ -1,0 +1,12 @@
+//! The shared conformance suite against the simulator.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance() {
+    let report = payout_testkit::conformance(
+        &provider_vexora::BRAND,
+        &["indonesia", "nigeria", "brazil", "south-korea", "australia"],
+    )
+    .await;
+    println!("{report}");
+    report.assert_passed();
+}
