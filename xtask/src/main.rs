@@ -2,12 +2,17 @@
 //!
 //! ```text
 //! cargo xtask ci            # everything CI checks (what .ci/run runs)
+//! cargo xtask new-provider acme --signer hmac-sha256   # scaffold a provider crate
+//! cargo xtask snapshots     # collect and review changed insta snapshots
 //! cargo xtask help          # this list
 //! ```
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod ci;
+mod new_provider;
+mod snapshots;
+mod templates;
 mod util;
 
 use std::process::ExitCode;
@@ -17,7 +22,13 @@ cargo xtask <command>
 
 Commands:
   ci                 everything CI checks: fmt, clippy -D warnings, feature-combination
-                     builds, the README's test command (cargo test --workspace)
+                     builds, the README's test command (cargo test --workspace), then
+                     the template check (new-provider in a temporary copy);
+                     --skip-template / --template-only
+  new-provider       cargo xtask new-provider <name> [--signer md5-sorted|hmac-sha256]:
+                     generate crates/provider-<name>, register it, record its snapshots
+  snapshots          run the tests collecting changed snapshots as .snap.new and list
+                     them; --accept / --reject settle them (see `snapshots --help`)
   help               this text
 ";
 
@@ -25,6 +36,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci::run(&args[1..]),
+        Some("new-provider") => new_provider::run(&args[1..]),
+        Some("snapshots") => snapshots::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())

@@ -1,5 +1,6 @@
 //! The command line: subcommands and flags (clap derive).
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -21,10 +22,11 @@ environment, then flags.
   PAYOUT_CONNECT_TIMEOUT_MS  connect timeout in ms
   RUST_LOG               tracing on stderr (e.g. debug); the secret never appears
 
-Output: one JSON object on stdout. Exit codes: 0 ok; 2 usage/configuration;
-3 rejected by the provider; 4 transport failure; 5 invalid response or
-untrusted callback; 6 create outcome unknown (query before retrying);
-7 wait deadline reached before the payout was final.";
+Output: one JSON object on stdout (`sim` and `demo` print text). Exit codes:
+0 ok; 1 `demo` balance reconciliation failed (or an internal error);
+2 usage/configuration; 3 rejected by the provider; 4 transport failure;
+5 invalid response or untrusted callback; 6 create outcome unknown (query
+before retrying); 7 wait deadline reached before the payout was final.";
 
 /// `payout`: query, place and follow payouts with PayPro and Vexora.
 #[derive(Debug, Parser)]
@@ -57,6 +59,22 @@ pub enum Command {
     VerifyNotify(VerifyNotifyArgs),
     /// Poll a payout until it is succeeded or failed, or the deadline passes.
     Wait(WaitArgs),
+    /// Serve the offline PayPro/Vexora simulator until Ctrl-C or SIGTERM.
+    ///
+    /// The first stdout line is `listening on http://ADDR`; the base URL of
+    /// every region follows. Merchant and secret come from
+    /// PAYOUT_MERCHANT_NO and PAYOUT_SECRET (or PAYOUT_SECRET_FILE), else the
+    /// documented test pair (see docs/simulator.md).
+    Sim(SimArgs),
+    /// Run a realistic payout batch end to end against an embedded simulator.
+    ///
+    /// Starts the simulator and a callback receiver in-process, creates the
+    /// payouts through the SDK with bounded concurrency (some bound to fail,
+    /// stay processing or hit faults), verifies callbacks, polls the rest,
+    /// then prints a summary per provider and region and reconciles every
+    /// balance with the simulator's ledger. Exit 0 only when the
+    /// reconciliation holds, 1 when it does not.
+    Demo(DemoArgs),
 }
 
 /// Flags every command shares: which provider, region and account.
@@ -230,6 +248,48 @@ pub struct WaitArgs {
     pub interval: Duration,
 }
 
+/// `payout sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:9000")]
+    pub addr: SocketAddr,
+
+    /// A payout becomes final this long after it was placed.
+    #[arg(long, value_name = "DURATION", default_value = "250ms", value_parser = duration::parse)]
+    pub final_after: Duration,
+
+    /// ... or on its N-th status query, whichever comes first (0: the create
+    /// answer is already final).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub final_on_query: u32,
+
+    /// Divides the callback retry schedule (2s, 5s, 10s, 30s, 1h, 3h, 3h, 3h);
+    /// 1000 turns it into milliseconds.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub callback_time_divisor: u32,
+
+    /// Send no callbacks at all.
+    #[arg(long)]
+    pub no_callbacks: bool,
+
+    /// How late a `_SLOW` trade number is answered.
+    #[arg(long, value_name = "DURATION", default_value = "35s", value_parser = duration::parse)]
+    pub slow_delay: Duration,
+}
+
+/// `payout demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Payouts to create, spread over both providers and nine regions.
+    #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub count: u32,
+
+    /// Requests in flight at once.
+    #[arg(long, value_name = "C", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+}
+
 /// The `--provider` values: the providers compiled in.
 fn provider_ids() -> PossibleValuesParser {
     PossibleValuesParser::new(payout::provider_ids())
@@ -264,6 +324,23 @@ mod tests {
             panic!("not create");
         };
         assert_eq!(args.fields, ["a=1", "b=2"]);
+    }
+
+    #[test]
+    fn demo_and_sim_defaults() {
+        let cli = Cli::try_parse_from(["payout", "demo"]).unwrap();
+        let Command::Demo(args) = cli.command else {
+            panic!("not demo");
+        };
+        assert_eq!((args.count, args.concurrency), (300, 32));
+        let cli = Cli::try_parse_from(["payout", "sim", "--addr", "127.0.0.1:0"]).unwrap();
+        let Command::Sim(args) = cli.command else {
+            panic!("not sim");
+        };
+        assert_eq!(args.addr.port(), 0);
+        assert_eq!(args.final_after, Duration::from_millis(250));
+        assert!(Cli::try_parse_from(["payout", "demo", "--count", "0"]).is_err());
+        assert!(Cli::try_parse_from(["payout", "sim", "--addr", "nowhere"]).is_err());
     }
 
     #[test]

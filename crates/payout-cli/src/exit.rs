@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success: the JSON object on stdout is the answer |
-//! | 1 | an error this version cannot classify (should not happen; report it) |
+//! | 1 | `demo`: the balance reconciliation failed (the simulator's ledger differs from what the SDK saw). Elsewhere: an error this version cannot classify (should not happen; report it) |
 //! | 2 | usage or configuration error: bad flag, missing secret, bad trade number or amount, a rule of the region broken, operation unsupported. Nothing was sent |
 //! | 3 | the provider rejected the request (outer code other than `0000`); stderr shows its `code` and `msg` verbatim. For `create`, the payout was **not** placed |
 //! | 4 | transport failure: connection refused, DNS, timeout, reset, an HTTP error status (5xx included), provider system error `5000` on a query or balance |
@@ -38,6 +38,8 @@ pub enum Exit {
     OutcomeUnknown,
     /// 7: `wait` reached its deadline before the payout was final.
     NotFinal,
+    /// 1: `demo` only: the balance reconciliation did not hold.
+    Mismatch,
 }
 
 impl Exit {
@@ -52,6 +54,7 @@ impl Exit {
             Exit::InvalidResponse => 5,
             Exit::OutcomeUnknown => 6,
             Exit::NotFinal => 7,
+            Exit::Mismatch => 1,
         }
     }
 

@@ -6,10 +6,13 @@
 //! payout balance --provider P [--region R]
 //! payout verify-notify --provider P [--region R] [--file F]
 //! payout wait --provider P --trade-no T [--timeout 10m]
+//! payout sim [--addr 127.0.0.1:9000]
+//! payout demo [--count 300] [--concurrency 32]
 //! ```
 //!
-//! Every command prints one JSON object on stdout; errors are one line on
-//! stderr, and the exit code says what kind of error it was ([`exit`]).
+//! Every command but `sim` and `demo` (which print text) prints one JSON
+//! object on stdout; errors are one line on stderr, and the exit code says
+//! what kind of error it was ([`exit`]).
 //! `RUST_LOG` turns on tracing on stderr; the secret never appears.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -32,7 +35,12 @@ use crate::exit::{Exit, Failure};
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_tracing();
-    let result = tokio::runtime::Builder::new_current_thread()
+    let mut builder = if commands::wants_threads(&cli.command) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let result = builder
         .enable_all()
         .build()
         .map_err(|e| Failure::new(Exit::Internal, format!("cannot start the runtime: {e}")))
@@ -42,10 +50,12 @@ fn main() -> ExitCode {
             if let Some(note) = &report.note {
                 eprintln!("warning: {}", exit::one_line(note));
             }
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = writeln!(stdout, "{}", report.json).and_then(|()| stdout.flush()) {
-                eprintln!("error: cannot write to stdout: {e}");
-                return ExitCode::from(Exit::Internal.code());
+            if let Some(json) = &report.json {
+                let mut stdout = std::io::stdout().lock();
+                if let Err(e) = writeln!(stdout, "{json}").and_then(|()| stdout.flush()) {
+                    eprintln!("error: cannot write to stdout: {e}");
+                    return ExitCode::from(Exit::Internal.code());
+                }
             }
             ExitCode::from(report.exit.code())
         }

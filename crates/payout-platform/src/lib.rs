@@ -23,10 +23,11 @@
 //! let settings = ProviderSettings::new("indonesia", "http://127.0.0.1:9/id", "1234567890", Secret::new("s"));
 //! let p = PlatformProvider::new(&DEMO, &settings, HttpTransport::new(TransportConfig::default())?)?;
 //! let req = p.build_query(&TradeNo::new("T1")?, 1700000000000)?;
-//! assert_eq!(req.url, "http://127.0.0.1:9/id/v1/demo/queryPayOutResult");
+//! assert_eq!(&*req.url, "http://127.0.0.1:9/id/v1/demo/queryPayOutResult");
 //! # Ok::<(), payout_core::Error>(())
 //! ```
 
+mod answer;
 pub mod callback;
 pub mod create;
 pub mod data;

@@ -12,27 +12,28 @@ use payout_core::{
     Operation, PayoutProvider, PayoutState, PayoutStatus, PayoutUpdate, ProviderSettings,
     RegionCapability, SystemClock, TradeNo,
 };
-use payout_transport::{HttpTransport, Idempotency, Signer, WireRequest};
+use payout_transport::{HeaderList, HttpTransport, Idempotency, Signer, WireRequest};
 use serde_json::{Map, Value};
 
 use crate::data::{amount, read_status, text};
 use crate::envelope::{Envelope, CODE_OK};
 use crate::region::{Brand, Region};
-use crate::wire::signed_request;
-use crate::{callback, create};
+use crate::wire::{merchant_headers, signed_request};
+use crate::{answer, callback, create};
 
 /// A brand of the platform configured for one region and merchant.
 #[derive(Debug)]
 pub struct PlatformProvider {
     brand: &'static Brand,
     region: &'static Region,
-    merchant_no: String,
+    /// The `merchantNo` header, built once and shared by every request.
+    headers: HeaderList,
     signer: Box<dyn Signer>,
     transport: HttpTransport,
     clock: Arc<dyn Clock>,
-    query_url: String,
-    create_url: String,
-    balance_url: String,
+    query_url: Arc<str>,
+    create_url: Arc<str>,
+    balance_url: Arc<str>,
 }
 
 impl PlatformProvider {
@@ -89,11 +90,11 @@ impl PlatformProvider {
                 "the merchant secret is empty; set PAYOUT_SECRET or use --secret-file",
             ));
         }
-        let url = |endpoint: &str| format!("{base}{}{endpoint}", region.paths.family);
+        let url = |endpoint: &str| Arc::from(format!("{base}{}{endpoint}", region.paths.family));
         Ok(Self {
             brand,
             region,
-            merchant_no: settings.merchant_no.clone(),
+            headers: merchant_headers(&settings.merchant_no)?,
             signer: brand.scheme.signer(&settings.secret),
             transport,
             clock: Arc::new(SystemClock),
@@ -124,11 +125,12 @@ impl PlatformProvider {
     /// # Errors
     /// Only if signing fails (it cannot for string fields).
     pub fn build_query(&self, trade_no: &TradeNo, now_ms: u64) -> Result<WireRequest, Error> {
-        let ts = itoa(now_ms);
-        let mut fields = vec![("timestamp", ts.as_str()), ("tradeNo", trade_no.as_str())];
+        let mut digits = itoa::Buffer::new();
+        let ts = digits.format(now_ms);
+        let mut fields = [("timestamp", ts), ("tradeNo", trade_no.as_str())];
         signed_request(
             &self.query_url,
-            &self.merchant_no,
+            &self.headers,
             &self.brand.scheme,
             self.region.sign,
             self.signer.as_ref(),
@@ -142,6 +144,18 @@ impl PlatformProvider {
     /// [`Error::Rejected`], [`Error::ProviderUnavailable`] or
     /// [`Error::InvalidResponse`].
     pub fn parse_query(&self, trade_no: &TradeNo, body: &[u8]) -> Result<PayoutStatus, Error> {
+        // The common shape is read directly; anything else (errors
+        // included) by the general reading below, with the same result.
+        let region = self.region;
+        match answer::query_status(self.brand.id, region.currency, region.zone, trade_no, body) {
+            Some(status) => Ok(status),
+            None => self.parse_query_general(trade_no, body),
+        }
+    }
+
+    /// [`PlatformProvider::parse_query`] through the general reading of the
+    /// envelope and `data` (every shape, every error).
+    fn parse_query_general(&self, trade_no: &TradeNo, body: &[u8]) -> Result<PayoutStatus, Error> {
         let op = Operation::QueryPayout;
         let data = Envelope::decode(op, body)?.into_data(op)?;
         read_status(
@@ -163,12 +177,14 @@ impl PlatformProvider {
     /// [`Error::Validation`] naming the field and the rule.
     pub fn build_create(&self, order: &CreatePayout, now_ms: u64) -> Result<WireRequest, Error> {
         let owned = create::payout_fields(self.brand.id, self.region, order)?;
-        let ts = itoa(now_ms);
-        let mut fields: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-        fields.push(("timestamp", ts.as_str()));
+        let mut digits = itoa::Buffer::new();
+        let ts = digits.format(now_ms);
+        let mut fields: Vec<(&str, &str)> = Vec::with_capacity(owned.len() + 1);
+        fields.extend(owned.iter().map(|(k, v)| (*k, v.as_ref())));
+        fields.push(("timestamp", ts));
         signed_request(
             &self.create_url,
-            &self.merchant_no,
+            &self.headers,
             &self.brand.scheme,
             self.region.sign,
             self.signer.as_ref(),
@@ -233,11 +249,12 @@ impl PlatformProvider {
     /// # Errors
     /// Only if signing fails.
     pub fn build_balance(&self, now_ms: u64) -> Result<WireRequest, Error> {
-        let ts = itoa(now_ms);
-        let mut fields = vec![("timestamp", ts.as_str())];
+        let mut digits = itoa::Buffer::new();
+        let ts = digits.format(now_ms);
+        let mut fields = [("timestamp", ts)];
         signed_request(
             &self.balance_url,
-            &self.merchant_no,
+            &self.headers,
             &self.brand.scheme,
             self.region.sign,
             self.signer.as_ref(),
@@ -388,11 +405,6 @@ impl PayoutProvider for PlatformProvider {
     }
 }
 
-/// A millisecond timestamp as decimal text.
-fn itoa(n: u64) -> String {
-    n.to_string()
-}
-
 /// Whether an envelope body says "accepted" (used by the simulator's tests).
 pub fn is_accepted(body: &Map<String, Value>) -> bool {
     body.get("code").and_then(text).as_deref() == Some(CODE_OK)
@@ -401,4 +413,154 @@ pub fn is_accepted(body: &Map<String, Value>) -> bool {
 /// Whether callbacks of this region are signed.
 pub fn signs_callbacks(region: &Region) -> bool {
     region.callback == CallbackSigning::Signed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AmountRule, Paths, Scheme};
+    use payout_core::{ProviderSettings, Secret};
+    use payout_transport::TransportConfig;
+    use proptest::prelude::*;
+
+    static REGIONS: &[Region] = &[Region::new(
+        "indonesia",
+        "IDR",
+        chrono_tz::Asia::Jakarta,
+        Paths::new("/v1/test/", "payOut"),
+        AmountRule::integer_min(1),
+        &[],
+    )];
+    static TEST: Brand = Brand {
+        id: "test",
+        name: "Test",
+        regions: REGIONS,
+        scheme: Scheme::Md5Sorted,
+    };
+    const TRADE_NO: &str = "test_00000002";
+
+    fn provider() -> PlatformProvider {
+        let settings =
+            ProviderSettings::new("indonesia", "http://127.0.0.1:9/id", "1", Secret::new("s"));
+        let transport = HttpTransport::new(TransportConfig::default()).unwrap();
+        PlatformProvider::new(&TEST, &settings, transport).unwrap()
+    }
+
+    /// Both readings of `body`, as comparable text.
+    fn both(p: &PlatformProvider, body: &str) -> (String, String) {
+        let t = TradeNo::new(TRADE_NO).unwrap();
+        (
+            format!("{:?}", p.parse_query(&t, body.as_bytes())),
+            format!("{:?}", p.parse_query_general(&t, body.as_bytes())),
+        )
+    }
+
+    #[test]
+    fn the_common_answer_takes_the_fast_path_and_reads_the_same() {
+        let p = provider();
+        let body = r#"{"msg":"success","code":"0000","timestamp":1795408997736,"success":true,"data":{"tradeNo":"test_00000002","platFormTradeNo":"SIM1","orderAmount":"100000.00","payAmount":"100000.00","status":"0000","message":"success","successTime":"2026-11-23 11:43:17"}}"#;
+        let t = TradeNo::new(TRADE_NO).unwrap();
+        let fast = answer::query_status(
+            "test",
+            REGIONS[0].currency,
+            REGIONS[0].zone,
+            &t,
+            body.as_bytes(),
+        );
+        assert!(fast.is_some(), "the common shape must be read directly");
+        let (a, b) = both(&p, body);
+        assert_eq!(a, b);
+        assert!(a.contains("Succeeded"), "{a}");
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        let plain = prop::sample::select(vec![
+            r#""0000""#,
+            r#""test_00000002""#,
+            r#""100000.00""#,
+            r#""2024-10-12 12:59:32""#,
+            r#""success""#,
+        ]);
+        let any = prop::sample::select(vec![
+            r#""""#,
+            r#"" ""#,
+            r#""0000""#,
+            r#""0015""#,
+            r#""00029""#,
+            r#""test_00000002""#,
+            r#""other_1""#,
+            r#""100000.00""#,
+            r#""12.345""#,
+            r#""1e5""#,
+            r#""abc""#,
+            r#""2024-10-12 12:59:32""#,
+            r#"" 2024-10-12 12:59:32 ""#,
+            r#""2024-1-12 12:59:32""#,
+            r#""2024-02-30 12:59:32""#,
+            r#""0000-01-01 00:00:00""#,
+            r#""a\"b""#,
+            r#""\u0030000""#,
+            "3.0000",
+            "100000",
+            "null",
+            "true",
+            "{}",
+        ]);
+        prop_oneof![2 => plain, 1 => any].prop_map(str::to_owned)
+    }
+
+    fn data() -> impl Strategy<Value = String> {
+        let keys = prop::sample::subsequence(
+            vec![
+                "tradeNo",
+                "platFormTradeNo",
+                "payproTradeNo",
+                "status",
+                "message",
+                "orderAmount",
+                "payAmount",
+                "amount",
+                "successTime",
+                "utr",
+            ],
+            0..=10,
+        );
+        (keys, prop::collection::vec(value(), 10)).prop_map(|(keys, values)| {
+            let fields: Vec<String> = keys
+                .iter()
+                .zip(values)
+                .map(|(k, v)| format!("\"{k}\":{v}"))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn fast_and_general_readings_agree(
+            code in prop_oneof![
+                6 => Just(r#""0000""#),
+                1 => prop::sample::select(vec![r#""5000""#, r#""8000""#, "0", "null"]),
+            ],
+            data in prop::option::of(data()),
+            status_first in any::<bool>(),
+        ) {
+            let p = provider();
+            let data = data.map(|d| {
+                // Often a complete answer, so that the fast path is taken.
+                if status_first {
+                    d.replacen('{', r#"{"status":"0000","#, 1).replace(",}", "}")
+                } else {
+                    d
+                }
+            });
+            let body = match data {
+                Some(d) => format!(r#"{{"msg":"m","code":{code},"data":{d}}}"#),
+                None => format!(r#"{{"msg":"m","code":{code}}}"#),
+            };
+            let (a, b) = both(&p, &body);
+            prop_assert_eq!(a, b, "{}", body);
+        }
+    }
 }

@@ -1,9 +1,13 @@
 //! Writing a signed request: sorted fields, the signature in the body or in
 //! the `sign` header, the `merchantNo` header.
 
+use std::cmp::Ordering;
+use std::sync::Arc;
+
 use bytes::Bytes;
+use http::HeaderValue;
 use payout_core::{Error, SignPlacement};
-use payout_transport::{Signer, WireRequest};
+use payout_transport::{HeaderList, Signer, WireRequest};
 
 use crate::Scheme;
 
@@ -12,103 +16,224 @@ pub const MERCHANT_HEADER: &str = "merchantNo";
 /// Field or header carrying the signature.
 pub const SIGN_KEY: &str = "sign";
 
-/// Builds the exact request for `fields` (any order; empty values are left
-/// out of both the body and the signature).
+/// The headers of every request of one merchant account (`merchantNo`),
+/// built once per provider and shared by its requests.
+///
+/// # Errors
+/// [`Error::Config`] when `merchant_no` cannot be a header value (it must
+/// be the digits the provider issued).
+pub fn merchant_headers(merchant_no: &str) -> Result<HeaderList, Error> {
+    let value = HeaderValue::from_str(merchant_no).map_err(|_| {
+        Error::config(format!(
+            "merchant number {merchant_no:?} cannot be sent in a header; it must be the digits the provider issued (PAYOUT_MERCHANT_NO)"
+        ))
+    })?;
+    Ok(Arc::new([(MERCHANT_HEADER, value)]))
+}
+
+/// Builds the exact request for `fields` (any order; empty values and a
+/// `sign` field are left out of both the body and the signature). The
+/// fields are sorted in place when they are not sorted already.
+///
+/// `url` and `merchant_headers` (from [`merchant_headers`]) are shared with
+/// the request, not copied; a signature header is appended to them when
+/// the scheme or `placement` puts the signature there.
 ///
 /// # Errors
 /// [`Error::Config`] when the signer refuses the fields.
 pub fn signed_request(
-    url: &str,
-    merchant_no: &str,
+    url: &Arc<str>,
+    merchant_headers: &HeaderList,
     scheme: &Scheme,
     placement: SignPlacement,
     signer: &dyn Signer,
-    fields: &mut Vec<(&str, &str)>,
+    fields: &mut [(&str, &str)],
 ) -> Result<WireRequest, Error> {
-    fields.retain(|(k, v)| !v.is_empty() && *k != SIGN_KEY);
-    if !fields
-        .windows(2)
-        .all(|w| w[0].0.as_bytes() <= w[1].0.as_bytes())
-    {
-        fields.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    if !fields.windows(2).all(|w| key_order(w[0].0, w[1].0).is_le()) {
+        fields.sort_unstable_by(|a, b| key_order(a.0, b.0));
     }
-    let mut headers = Vec::with_capacity(2);
-    headers.push((MERCHANT_HEADER, merchant_no.to_owned()));
+    let fields = &*fields;
+    let cannot_sign =
+        |e: &dyn std::fmt::Display| Error::config(format!("cannot sign the request: {e}"));
     if let Scheme::HmacSha256Body { header } = scheme {
         let body = write_body(fields, None);
-        let sign = signer
-            .sign_bytes(&body)
-            .map_err(|e| Error::config(format!("cannot sign the request: {e}")))?;
-        headers.push((*header, sign.as_str().to_owned()));
+        let sign = signer.sign_bytes(&body).map_err(|e| cannot_sign(&e))?;
         return Ok(WireRequest {
-            url: url.to_owned(),
-            headers,
-            body: Bytes::from(body),
+            url: Arc::clone(url),
+            headers: with_header(merchant_headers, header, sign.as_str())?,
+            body,
         });
     }
-    let sign = signer
-        .sign_fields(fields)
-        .map_err(|e| Error::config(format!("cannot sign the request: {e}")))?;
+    let sign = signer.sign_fields(fields).map_err(|e| cannot_sign(&e))?;
     let in_body = placement == SignPlacement::Body;
-    if placement == SignPlacement::Header {
-        headers.push((SIGN_KEY, sign.as_str().to_owned()));
-    }
+    let headers = if placement == SignPlacement::Header {
+        with_header(merchant_headers, SIGN_KEY, sign.as_str())?
+    } else {
+        Arc::clone(merchant_headers)
+    };
     let body = write_body(fields, in_body.then(|| sign.as_str()));
     Ok(WireRequest {
-        url: url.to_owned(),
+        url: Arc::clone(url),
         headers,
-        body: Bytes::from(body),
+        body,
     })
 }
 
-/// Writes `{"k":"v",...}` with the fields in the given (sorted) order and
-/// `sign` at its sorted place when given.
-fn write_body(fields: &[(&str, &str)], sign: Option<&str>) -> Vec<u8> {
-    let cap = 2
-        + fields
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 6)
-            .sum::<usize>()
-        + 42;
-    let mut out = Vec::with_capacity(cap);
+/// `headers` plus the signature header (hex digits are always a valid
+/// value), in one allocation.
+fn with_header(headers: &HeaderList, name: &'static str, sign: &str) -> Result<HeaderList, Error> {
+    let value = HeaderValue::from_str(sign)
+        .map_err(|_| Error::config("the signature is not a valid header value"))?;
+    Ok(headers
+        .iter()
+        .cloned()
+        .chain(std::iter::once((name, value)))
+        .collect())
+}
+
+/// Byte order of keys, deciding on the first byte without a `memcmp`
+/// call when it differs (it nearly always does).
+fn key_order(a: &str, b: &str) -> Ordering {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x.cmp(y),
+        _ => a.as_bytes().cmp(b.as_bytes()),
+    }
+}
+
+/// Whether `(k, v)` goes into the body.
+fn sent(&(k, v): &(&str, &str)) -> bool {
+    !v.is_empty() && k != SIGN_KEY
+}
+
+/// Writes `{"k":"v",...}` with the fields in the given (sorted) order,
+/// skipping empty values and `sign` fields, and `sign` at its sorted place
+/// when given.
+///
+/// The body is allocated once at its exact size and written with plain
+/// copies, then checked in one pass: when some key or value needs
+/// escaping (never, for the platform's fields) it is written again with
+/// escapes.
+fn write_body(fields: &[(&str, &str)], sign: Option<&str>) -> Bytes {
+    let mut entries = usize::from(sign.is_some());
+    // `{` `}` and, per entry, `"k":"v",` (one comma too many: the last one
+    // becomes the closing brace).
+    let mut len = 1 + sign.map_or(0, |s| SIGN_KEY.len() + s.len() + 6);
+    for (k, v) in fields.iter().filter(|f| sent(f)) {
+        entries += 1;
+        len += k.len() + v.len() + 6;
+    }
+    let len = len.max(2);
+    let mut out = Vec::with_capacity(len);
     out.push(b'{');
-    let mut first = true;
-    let mut sign = sign;
-    let mut put = |out: &mut Vec<u8>, k: &str, v: &str| {
-        if !first {
+    for_each_entry(fields, sign, |k, v| {
+        out.push(b'"');
+        out.extend_from_slice(k.as_bytes());
+        out.extend_from_slice(b"\":\"");
+        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(b"\",");
+    });
+    close(&mut out);
+    if !written_plain(&out, entries) {
+        out = Vec::with_capacity(len + 16);
+        out.push(b'{');
+        for_each_entry(fields, sign, |k, v| {
+            write_json_str(&mut out, k);
+            out.push(b':');
+            write_json_str(&mut out, v);
             out.push(b',');
-        }
-        first = false;
-        write_json_str(out, k);
-        out.push(b':');
-        write_json_str(out, v);
-    };
-    for (k, v) in fields {
+        });
+        close(&mut out);
+    }
+    // With length == capacity, `Bytes` takes the buffer over without a
+    // second allocation.
+    Bytes::from(out)
+}
+
+/// Calls `put` for each entry of the body in order: the sent fields, and
+/// `sign` at its sorted place.
+fn for_each_entry<'a>(
+    fields: &[(&'a str, &'a str)],
+    mut sign: Option<&'a str>,
+    mut put: impl FnMut(&'a str, &'a str),
+) {
+    for &(k, v) in fields.iter().filter(|f| sent(f)) {
         if let Some(s) = sign {
-            if SIGN_KEY.as_bytes() < k.as_bytes() {
-                put(&mut out, SIGN_KEY, s);
+            if key_order(SIGN_KEY, k).is_lt() {
+                put(SIGN_KEY, s);
                 sign = None;
             }
         }
-        put(&mut out, k, v);
+        put(k, v);
     }
     if let Some(s) = sign {
-        put(&mut out, SIGN_KEY, s);
+        put(SIGN_KEY, s);
     }
-    out.push(b'}');
-    out
+}
+
+/// Closes the object whose entries `"k":"v",` follow `{` in `out`: the
+/// last comma becomes `}`.
+fn close(out: &mut Vec<u8>) {
+    match out.last_mut() {
+        Some(last @ b',') => *last = b'}',
+        _ => out.push(b'}'),
+    }
+}
+
+/// Whether `body`, written without escaping for `entries` key/value pairs,
+/// is valid JSON with the intended strings: no control character and no
+/// backslash anywhere, and no quote besides the four per entry that the
+/// writer put. Eight bytes at a time, branch-free.
+fn written_plain(body: &[u8], entries: usize) -> bool {
+    const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
+    const QUOTES: u64 = u64::from_le_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
+    const CONTROL: u64 = u64::from_le_bytes([0xe0; 8]);
+    /// 0x80 in each zero byte of `x`, 0 elsewhere (exact).
+    fn zero_bytes(x: u64) -> u64 {
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+    }
+    /// Masks of the bytes that are forbidden, and of the quotes.
+    fn scan(w: u64) -> (u64, u64) {
+        (
+            zero_bytes(w & CONTROL) | zero_bytes(w ^ BACKSLASHES),
+            zero_bytes(w ^ QUOTES),
+        )
+    }
+    let word = |bytes: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(bytes);
+        u64::from_le_bytes(w)
+    };
+    let mut bad = 0;
+    let mut quotes = 0;
+    let mut chunks = body.chunks_exact(8);
+    for chunk in &mut chunks {
+        let (b, q) = scan(word(chunk));
+        bad |= b;
+        quotes += q.count_ones();
+    }
+    let tail = chunks.remainder().len();
+    if tail > 0 {
+        if body.len() >= 8 {
+            // The last eight bytes; drop the marks of those already seen.
+            let (b, q) = scan(word(&body[body.len() - 8..]));
+            let seen = 8 * (8 - tail as u32);
+            bad |= b >> seen;
+            quotes += (q >> seen).count_ones();
+        } else {
+            for &c in chunks.remainder() {
+                bad |= u64::from(c < 0x20 || c == b'\\');
+                quotes += u32::from(c == b'"');
+            }
+        }
+    }
+    bad == 0 && quotes as usize == 4 * entries
 }
 
 /// Appends `s` as a JSON string literal.
 fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-    } else {
-        // serde_json escapes exactly as JSON requires; writing to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, s);
-    }
+    // serde_json escapes exactly as JSON requires; writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 #[cfg(test)]
@@ -120,10 +245,15 @@ mod tests {
     #[test]
     fn body_is_sorted_with_sign_in_place() {
         let s = Md5SortedSigner::new(Secret::new("dbecac55466b4958a2d06069fcf49e18"));
-        let mut f = vec![("tradeNo", "test_00000002"), ("timestamp", "1728613320708")];
+        let mut f = [
+            ("tradeNo", "test_00000002"),
+            ("sign", "stale"),
+            ("remark", ""),
+            ("timestamp", "1728613320708"),
+        ];
         let r = signed_request(
-            "http://x/q",
-            "3060414594",
+            &Arc::from("http://x/q"),
+            &merchant_headers("3060414594").unwrap(),
             &Scheme::Md5Sorted,
             SignPlacement::Body,
             &s,
@@ -134,7 +264,11 @@ mod tests {
             std::str::from_utf8(&r.body).unwrap(),
             r#"{"sign":"bf0e0b049174b1fbc55e851ba47ad860","timestamp":"1728613320708","tradeNo":"test_00000002"}"#
         );
-        assert_eq!(r.headers, vec![("merchantNo", "3060414594".to_owned())]);
+        assert_eq!(
+            r.headers[..],
+            [("merchantNo", HeaderValue::from_static("3060414594"))]
+        );
+        assert_eq!(&*r.url, "http://x/q");
     }
 
     #[test]
@@ -147,10 +281,10 @@ mod tests {
     #[test]
     fn header_placement_leaves_body_unsigned() {
         let s = Md5SortedSigner::new(Secret::new("k"));
-        let mut f = vec![("timestamp", "1")];
+        let mut f = [("timestamp", "1")];
         let r = signed_request(
-            "http://x/q",
-            "1",
+            &Arc::from("http://x/q"),
+            &merchant_headers("1").unwrap(),
             &Scheme::Md5Sorted,
             SignPlacement::Header,
             &s,
@@ -159,5 +293,66 @@ mod tests {
         .unwrap();
         assert_eq!(&r.body[..], br#"{"timestamp":"1"}"#);
         assert_eq!(r.headers[1].0, "sign");
+        assert_eq!(r.header("sign").map(str::len), Some(32));
+    }
+
+    #[test]
+    fn plain_check_agrees_with_the_json_rule() {
+        let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+        for len in [1, 7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut v = vec![b'a'; len];
+                    v[at] = b;
+                    let v = String::from_utf8_lossy(&v).into_owned();
+                    for key_len in [1, 4, 9] {
+                        let k = "k".repeat(key_len);
+                        let body = write_body(&[(k.as_str(), v.as_str())], None);
+                        let want =
+                            serde_json::to_string(&serde_json::json!({ k.as_str(): v })).unwrap();
+                        assert_eq!(
+                            std::str::from_utf8(&body).unwrap(),
+                            want,
+                            "byte {b:#x} at {at} of {len}"
+                        );
+                        let plain = !needs_escape(b) && b < 0x80;
+                        if plain {
+                            assert!(written_plain(&body, 1));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(written_plain(b"{}", 0));
+        assert!(!written_plain(b"{\"a\":\"\"\"}", 1));
+        assert!(!written_plain(b"{\"a\":\"\\\"}", 1));
+        assert!(!written_plain(b"{\"a\":\"\n\"}", 1));
+    }
+
+    #[test]
+    fn body_is_canonical_json() {
+        let cases: &[&[(&str, &str)]] = &[
+            &[],
+            &[("a", "1")],
+            &[("a", "x\"y\n"), ("b", "\u{e9}t\u{e9}"), ("c", "")],
+            &[("amount", "10"), ("tradeNo", "t\\1")],
+        ];
+        for fields in cases {
+            for sign in [None, Some("abc")] {
+                let body = write_body(fields, sign);
+                let mut map = serde_json::Map::new();
+                for (k, v) in fields.iter().filter(|f| !f.1.is_empty()) {
+                    map.insert((*k).into(), (*v).into());
+                }
+                if let Some(s) = sign {
+                    map.insert(SIGN_KEY.into(), s.into());
+                }
+                assert_eq!(
+                    std::str::from_utf8(&body).unwrap(),
+                    serde_json::to_string(&map).unwrap(),
+                    "{fields:?} {sign:?}"
+                );
+            }
+        }
     }
 }

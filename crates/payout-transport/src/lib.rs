@@ -9,7 +9,7 @@ pub mod client;
 pub mod sign;
 
 pub use client::{
-    HttpTransport, Idempotency, RetryPolicy, TransportConfig, WireRequest, WireResponse,
+    HeaderList, HttpTransport, Idempotency, RetryPolicy, TransportConfig, WireRequest, WireResponse,
 };
 pub use payout_core::Secret;
 pub use sign::{HmacSha256Signer, Md5SortedSigner, Signature, Signer};

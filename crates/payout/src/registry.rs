@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use payout_core::{Capabilities, Error, PayoutProvider, ProviderSettings};
-use payout_platform::{Brand, PlatformProvider};
 use payout_transport::HttpTransport;
 
 /// Builds a provider from settings on a shared transport.
@@ -29,8 +28,10 @@ impl std::fmt::Debug for ProviderEntry {
 }
 
 /// Registers a brand of the PayPro/Vexora white-label platform.
+#[allow(unused_macros)] // when no brand is compiled in
 macro_rules! platform {
     ($brand:path) => {{
+        use payout_platform::{Brand, PlatformProvider};
         static BRAND: &Brand = &$brand;
         ProviderEntry {
             id: BRAND.id,
@@ -42,13 +43,24 @@ macro_rules! platform {
     }};
 }
 
-/// Every provider compiled in. Adding a provider is one line here (and
-/// its feature in `Cargo.toml`).
-pub static PROVIDERS: &[ProviderEntry] = &[
-    #[cfg(feature = "paypro")]
-    platform!(provider_paypro::BRAND),
-    #[cfg(feature = "vexora")]
-    platform!(provider_vexora::BRAND),
+/// The provider list: `"feature" => entry,` lines, each entry compiled in
+/// when the facade feature of that name is on. Written as one line per
+/// provider (rustfmt leaves macro bodies of this shape alone).
+macro_rules! providers {
+    ($($feature:literal => $entry:expr,)*) => {
+        &[$(#[cfg(feature = $feature)] $entry,)*]
+    };
+}
+
+/// Every provider compiled in. Adding a provider is one line here (and its
+/// feature in `Cargo.toml`): `platform!(provider_<name>::BRAND)` for a brand of the
+/// white-label platform, or a [`ProviderEntry`] for a provider crate that
+/// implements [`PayoutProvider`] itself. `cargo xtask new-provider` adds
+/// the line; see `docs/adding-a-provider.md`.
+pub static PROVIDERS: &[ProviderEntry] = providers![
+    "paypro" => platform!(provider_paypro::BRAND),
+    "vexora" => platform!(provider_vexora::BRAND),
+    // cargo xtask new-provider inserts new providers above this line
 ];
 
 /// The registered provider with this id.

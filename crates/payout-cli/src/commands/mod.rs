@@ -2,7 +2,9 @@
 
 mod balance;
 mod create;
+mod demo;
 mod query;
+mod sim;
 mod verify_notify;
 mod wait;
 
@@ -12,12 +14,14 @@ use crate::cli::Command;
 use crate::exit::{Exit, Failure};
 use crate::output;
 
-/// What a command produced: the JSON line for stdout, the exit code, and
-/// an optional one-line note for stderr.
+/// What a command produced: the JSON line for stdout (unless the command
+/// printed its own text), the exit code, and an optional one-line note for
+/// stderr.
 #[derive(Debug)]
 pub struct Report {
-    /// One JSON object, without the trailing newline.
-    pub json: String,
+    /// One JSON object, without the trailing newline; `None` when the
+    /// command already wrote its output (`sim`, `demo`).
+    pub json: Option<String>,
     /// The exit code (not always 0: `wait` past its deadline, an unsigned callback).
     pub exit: Exit,
     /// A line for stderr, when the output needs a warning.
@@ -40,7 +44,20 @@ impl Report {
     pub fn with(value: &impl Serialize, exit: Exit, note: Option<String>) -> Result<Self, Failure> {
         let json = output::to_line(value)
             .map_err(|e| Failure::new(Exit::Internal, format!("cannot write the output: {e}")))?;
-        Ok(Self { json, exit, note })
+        Ok(Self {
+            json: Some(json),
+            exit,
+            note,
+        })
+    }
+
+    /// A command that printed its own output ends with `exit`.
+    pub fn printed(exit: Exit) -> Self {
+        Self {
+            json: None,
+            exit,
+            note: None,
+        }
     }
 }
 
@@ -55,5 +72,13 @@ pub async fn run(command: Command) -> Result<Report, Failure> {
         Command::Balance(args) => balance::run(&args).await,
         Command::VerifyNotify(args) => verify_notify::run(&args),
         Command::Wait(args) => wait::run(&args).await,
+        Command::Sim(args) => sim::run(&args).await,
+        Command::Demo(args) => demo::run(&args).await,
     }
+}
+
+/// Whether a command serves or drives many requests at once and wants a
+/// multi-threaded runtime (`sim`, `demo`); the others run on one thread.
+pub fn wants_threads(command: &Command) -> bool {
+    matches!(command, Command::Sim(_) | Command::Demo(_))
 }

@@ -118,7 +118,8 @@ pub fn provider_at(
 /// fixed `content-type` first), a blank line, the body bytes.
 pub fn render(request: &WireRequest) -> String {
     let mut out = format!("POST {}\ncontent-type: application/json\n", request.url);
-    for (name, value) in &request.headers {
+    for (name, value) in request.headers.iter() {
+        let value = String::from_utf8_lossy(value.as_bytes());
         let _ = writeln!(out, "{name}: {value}");
     }
     out.push('\n');
@@ -151,5 +152,78 @@ macro_rules! assert_snapshots {
             $crate::testing::ensure_secret_free(&name, &text)?;
             ::insta::assert_snapshot!(name, text);
         }
+    };
+}
+
+/// Generates the request snapshot tests of a brand crate (query and
+/// balance for [`requests::REGIONS`], create for every region). Put it in
+/// `tests/requests.rs`; snapshots are named `requests__<name>.snap`.
+#[macro_export]
+macro_rules! request_snapshot_tests {
+    ($brand:path) => {
+        #[test]
+        fn query_requests() -> $crate::testing::Check {
+            let r = $crate::testing::requests::query_requests(
+                &$brand,
+                $crate::testing::requests::REGIONS,
+            )?;
+            $crate::assert_snapshots!(r);
+            Ok(())
+        }
+
+        #[test]
+        fn create_request_of_every_region() -> $crate::testing::Check {
+            $crate::assert_snapshots!($crate::testing::requests::create_requests(&$brand)?);
+            Ok(())
+        }
+
+        #[test]
+        fn balance_requests() -> $crate::testing::Check {
+            let r = $crate::testing::requests::balance_requests(
+                &$brand,
+                $crate::testing::requests::REGIONS,
+            )?;
+            $crate::assert_snapshots!(r);
+            Ok(())
+        }
+    };
+}
+
+/// Generates one `#[test]` per named check of a testing module, each
+/// called with the brand: `brand_checks!(BRAND, validation: required_fields, ...)`.
+#[macro_export]
+macro_rules! brand_checks {
+    ($brand:path, $module:ident: $($check:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $check() -> $crate::testing::Check {
+                $crate::testing::$module::$check(&$brand)
+            }
+        )+
+    };
+}
+
+/// The validation checks every brand with integer and decimal regions,
+/// bounds, each field rule, optional and required notify URLs and
+/// required remarks runs (PayPro and Vexora both do).
+#[macro_export]
+macro_rules! validation_tests {
+    ($brand:path) => {
+        $crate::brand_checks!($brand, validation:
+            required_fields, integer_amounts, decimal_amounts, amount_bounds, digits_rule,
+            len_rule, one_of_rule, email_rule, notify_url_required, notify_url_optional,
+            remark_required, reserved_extras, trade_no_length);
+    };
+}
+
+/// The callback vectors every brand serving Kenya (unsigned), Mexico
+/// (number amounts) and Brazil (header signature) runs, and the secret check.
+#[macro_export]
+macro_rules! callback_tests {
+    ($brand:path) => {
+        $crate::brand_checks!($brand, callbacks:
+            good_vector, tampered_amount, missing_signature, unsigned_region, duplicate,
+            late_processing_after_final, number_amount, header_signature);
+        $crate::brand_checks!($brand, secrets: never_printed);
     };
 }

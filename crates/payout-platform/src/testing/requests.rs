@@ -109,9 +109,13 @@ pub fn check_request(
 ) -> Check<Map<String, Value>> {
     let id = row.id;
     let url = format!("{}{}{endpoint}", base_url_for(row), row.paths.family);
-    ensure(req.url == url, || format!("{id}: URL {} != {url}", req.url))?;
+    ensure(*req.url == *url, || {
+        format!("{id}: URL {} != {url}", req.url)
+    })?;
     ensure(
-        req.headers.first() == Some(&(MERCHANT_HEADER, MERCHANT_NO.to_owned())),
+        req.headers
+            .first()
+            .is_some_and(|(k, v)| *k == MERCHANT_HEADER && v == MERCHANT_NO),
         || format!("{id}: first header is not merchantNo: {:?}", req.headers),
     )?;
     ensure_secret_free(&format!("the {id} request"), &render(req))?;
@@ -138,7 +142,7 @@ pub fn check_request(
         .headers
         .iter()
         .find(|(k, _)| *k == scheme.header())
-        .map(|(_, v)| v.clone());
+        .map(|(_, v)| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let body_sign = body
         .remove(SIGN_KEY)
         .and_then(|v| v.as_str().map(str::to_owned));

@@ -4,6 +4,7 @@
 mod config;
 mod retry;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -14,18 +15,50 @@ use tracing::Instrument;
 pub use config::{RetryPolicy, TransportConfig};
 pub use retry::Idempotency;
 
+/// The content type of every request.
+const APPLICATION_JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
+
 /// Longest body excerpt quoted in an [`Error::HttpStatus`].
 pub const EXCERPT_CHARS: usize = 160;
 
+/// Request headers (name, value), in order, shared between requests: a
+/// provider whose requests all carry the same headers builds the list once.
+pub type HeaderList = Arc<[(&'static str, http::HeaderValue)]>;
+
 /// A request ready to send: every byte decided, the signature included.
+///
+/// The URL and the header values are shared, not copied: a provider builds
+/// them once and every request clones a reference (no allocation per
+/// request for them).
+///
+/// ```
+/// use payout_transport::WireRequest;
+/// let req = WireRequest {
+///     url: "http://127.0.0.1:9000/indonesia-pay/v1/paypro/queryPayOutResult".into(),
+///     headers: [("merchantNo", http::HeaderValue::from_static("3060414594"))].into(),
+///     body: r#"{"tradeNo":"PO-1"}"#.into(),
+/// };
+/// assert_eq!(req.header("merchantNo"), Some("3060414594"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireRequest {
     /// Full URL.
-    pub url: String,
+    pub url: Arc<str>,
     /// Headers besides `content-type: application/json`, in order.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: HeaderList,
     /// The exact body bytes.
     pub body: Bytes,
+}
+
+impl WireRequest {
+    /// The text of the first header named `name` (ASCII case-insensitive),
+    /// `None` when absent or not visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.to_str().ok())
+    }
 }
 
 /// A complete answer with a 2xx status.
@@ -44,7 +77,7 @@ pub struct WireResponse {
 /// use payout_core::Operation;
 /// # async fn run() -> Result<(), payout_core::Error> {
 /// let transport = HttpTransport::new(TransportConfig::default())?;
-/// let req = WireRequest { url: "http://127.0.0.1:9000/x".into(), headers: vec![], body: "{}".into() };
+/// let req = WireRequest { url: "http://127.0.0.1:9000/x".into(), headers: [].into(), body: "{}".into() };
 /// let resp = transport.send(Operation::QueryPayout, &req, Idempotency::Idempotent).await?;
 /// assert_eq!(resp.status, 200);
 /// # Ok(()) }
@@ -140,10 +173,10 @@ impl HttpTransport {
     ) -> Result<WireResponse, Error> {
         let mut builder = self
             .client
-            .post(&request.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json");
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
+            .post(&*request.url)
+            .header(reqwest::header::CONTENT_TYPE, APPLICATION_JSON);
+        for (name, value) in request.headers.iter() {
+            builder = builder.header(*name, value.clone());
         }
         let mut response = builder
             .body(request.body.clone())

@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use payout_core::Secret;
 use sha2::Sha256;
 
-use super::{for_each_signed, SignError, Signature, Signer};
+use super::{with_signed_base, SignError, Signature, Signer};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -25,27 +25,28 @@ type HmacSha256 = Hmac<Sha256>;
 /// ```
 #[derive(Clone)]
 pub struct HmacSha256Signer {
-    key: Vec<u8>,
+    /// The keyed state (inner and outer pads already hashed), cloned per
+    /// signature instead of re-deriving it from the key.
+    keyed: HmacSha256,
 }
 
 impl HmacSha256Signer {
     /// A signer keyed with the secret's UTF-8 bytes.
     pub fn new(key: Secret) -> Self {
-        Self {
-            key: key.expose().as_bytes().to_vec(),
-        }
+        Self::from_key_bytes(key.expose().as_bytes())
     }
 
     /// A signer keyed with raw bytes (keys handed out in hex or base64,
     /// decoded by the caller).
-    pub fn from_key_bytes(key: impl Into<Vec<u8>>) -> Self {
-        Self { key: key.into() }
+    pub fn from_key_bytes(key: impl AsRef<[u8]>) -> Self {
+        // HMAC accepts keys of any length.
+        let keyed = <HmacSha256 as Mac>::new_from_slice(key.as_ref())
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        Self { keyed }
     }
 
     fn mac(&self) -> HmacSha256 {
-        // HMAC accepts keys of any length.
-        <HmacSha256 as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+        self.keyed.clone()
     }
 }
 
@@ -63,13 +64,11 @@ impl Signer for HmacSha256Signer {
     }
 
     fn sign_fields(&self, fields: &[(&str, &str)]) -> Result<Signature, SignError> {
-        let mut m = self.mac();
-        for_each_signed(fields, |k, v| {
-            m.update(k.as_bytes());
-            m.update(b"=");
-            m.update(v.as_bytes());
-        });
-        Ok(Signature::from_digest(&m.finalize().into_bytes()))
+        Ok(with_signed_base(fields, b"", |base| {
+            let mut m = self.mac();
+            m.update(base);
+            Signature::from_digest(&m.finalize().into_bytes())
+        }))
     }
 
     fn sign_bytes(&self, bytes: &[u8]) -> Result<Signature, SignError> {

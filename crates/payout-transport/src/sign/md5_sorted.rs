@@ -3,11 +3,11 @@
 use md5::{Digest, Md5};
 use payout_core::Secret;
 
-use super::{for_each_signed, SignError, Signature, Signer};
+use super::{with_signed_base, SignError, Signature, Signer};
 
 /// `lowercase_hex(md5(k1=v1k2=v2...secret))` over the fields sorted by key
-/// bytes, skipping `sign` and empty values. The text is streamed into the
-/// hasher: nothing is concatenated in memory.
+/// bytes, skipping `sign` and empty values. The text is assembled on the
+/// stack and hashed in one update.
 #[derive(Clone)]
 pub struct Md5SortedSigner {
     secret: Secret,
@@ -34,14 +34,10 @@ impl Signer for Md5SortedSigner {
     }
 
     fn sign_fields(&self, fields: &[(&str, &str)]) -> Result<Signature, SignError> {
-        let mut h = Md5::new();
-        for_each_signed(fields, |k, v| {
-            h.update(k.as_bytes());
-            h.update(b"=");
-            h.update(v.as_bytes());
-        });
-        h.update(self.secret.expose().as_bytes());
-        Ok(Signature::from_digest(&h.finalize()))
+        let secret = self.secret.expose().as_bytes();
+        Ok(with_signed_base(fields, secret, |base| {
+            Signature::from_digest(&Md5::digest(base))
+        }))
     }
 
     /// MD5 of `bytes` followed by the secret: the rule applied to a base

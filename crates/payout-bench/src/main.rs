@@ -1,0 +1,80 @@
+//! `payout-bench`: the benchmarks that need a running simulator.
+//!
+//! ```text
+//! payout-bench overhead   [--quick]   facade vs raw reqwest, concurrency 1 and 64
+//! payout-bench throughput [--quick]   signed queries/s the simulator serves
+//! payout-bench scale      [--quick]   100,000 queries at concurrency 256: errors, client RSS
+//! payout-bench sim [--threads N]      the simulator process the others start
+//! payout-bench profile facade|raw [N] one side only, for `perf record`
+//! ```
+//!
+//! Every benchmark runs the simulator in a child process (this binary with
+//! `sim`), so that the client's CPU time and memory are its own. Each
+//! prints its results on its last lines as `name = value`; `cargo xtask
+//! bench` reads them. `--quick` runs a tenth of the work (a smoke test).
+
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::float_arithmetic)]
+
+mod child;
+mod load;
+mod overhead;
+mod proc_stat;
+mod scale;
+mod sim;
+mod stats;
+mod throughput;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+payout-bench <command> [--quick]
+
+Commands:
+  overhead     N queries through the facade vs raw reqwest POSTs of pre-signed
+               identical bytes on the same pooled client, interleaved, at
+               concurrency 1 and 64: throughput and latency ratios
+  throughput   signed queries per second the simulator serves (raw pre-signed
+               load generator on the same machine)
+  scale        100,000 queries at concurrency 256 through the facade: errors,
+               client RSS at 25/50/75/100% and peak
+  sim          serve the simulator (used by the commands above)
+  profile facade|raw [N]
+               one side only, N queries at concurrency 64 (for perf record)
+
+--quick runs a tenth of the work.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let result = match args.first().map(String::as_str) {
+        Some("sim") => sim::serve(&args[1..]),
+        Some("overhead") => client_runtime().and_then(|rt| rt.block_on(overhead::run(quick))),
+        Some("throughput") => client_runtime().and_then(|rt| rt.block_on(throughput::run(quick))),
+        Some("scale") => client_runtime().and_then(|rt| rt.block_on(scale::run(quick))),
+        Some("profile") => {
+            client_runtime().and_then(|rt| rt.block_on(overhead::profile(&args[1..])))
+        }
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("payout-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The client's runtime: tokio's default multi-thread runtime (one worker
+/// per core), as an application would use.
+fn client_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the client runtime: {e}"))
+}
