@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo xtask ci            # everything CI checks (what .ci/run runs)
+//! cargo xtask bench         # run the benchmarks, write docs/performance.md
 //! cargo xtask new-provider acme --signer hmac-sha256   # scaffold a provider crate
 //! cargo xtask snapshots     # collect and review changed insta snapshots
 //! cargo xtask help          # this list
@@ -9,6 +10,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod ci;
 mod new_provider;
 mod snapshots;
@@ -21,6 +23,9 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
+  bench              run the benchmarks (signing, call overhead, simulator throughput,
+                     scale, clean build) and write docs/performance.md; --quick,
+                     --skip-build-cost, --no-write (see `bench --help`)
   ci                 everything CI checks: fmt, clippy -D warnings, feature-combination
                      builds, the README's test command (cargo test --workspace), then
                      the template check (new-provider in a temporary copy);
@@ -36,6 +41,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("new-provider") => new_provider::run(&args[1..]),
         Some("snapshots") => snapshots::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {

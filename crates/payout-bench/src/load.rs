@@ -152,6 +152,19 @@ pub async fn run_phase(
     requests: usize,
     record: bool,
 ) -> Phase {
+    run_phase_counting(target, side, concurrency, requests, record, &Arc::default()).await
+}
+
+/// As [`run_phase`], counting finished queries (successful or not) in
+/// `done` as they finish.
+pub async fn run_phase_counting(
+    target: &Arc<Target>,
+    side: Side,
+    concurrency: usize,
+    requests: usize,
+    record: bool,
+    done: &Arc<AtomicUsize>,
+) -> Phase {
     let next = Arc::new(AtomicUsize::new(0));
     let per_task = if record {
         requests / concurrency.max(1) + 8
@@ -164,6 +177,7 @@ pub async fn run_phase(
         .map(|_| {
             let target = Arc::clone(target);
             let next = Arc::clone(&next);
+            let done = Arc::clone(done);
             let mut phase = Phase {
                 latencies_ns: Vec::with_capacity(per_task),
                 ..Phase::default()
@@ -175,7 +189,9 @@ pub async fn run_phase(
                         break;
                     }
                     let t = Instant::now();
-                    match target.query(side, i).await {
+                    let result = target.query(side, i).await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                    match result {
                         Ok(()) => {
                             phase.ok += 1;
                             if record {

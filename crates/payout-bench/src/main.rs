@@ -3,7 +3,8 @@
 //! ```text
 //! payout-bench overhead   [--quick]   facade vs raw reqwest, concurrency 1 and 64
 //! payout-bench throughput [--quick]   signed queries/s the simulator serves
-//! payout-bench scale      [--quick]   100,000 queries at concurrency 256: errors, client RSS
+//! payout-bench scale      [--quick] [--total N]
+//!                                     100,000 queries at concurrency 256: errors, client RSS
 //! payout-bench sim [--threads N]      the simulator process the others start
 //! payout-bench profile facade|raw [N] one side only, for `perf record`
 //! ```
@@ -35,8 +36,9 @@ Commands:
                concurrency 1 and 64: throughput and latency ratios
   throughput   signed queries per second the simulator serves (raw pre-signed
                load generator on the same machine)
-  scale        100,000 queries at concurrency 256 through the facade: errors,
-               client RSS at 25/50/75/100% and peak
+  scale [--total N]
+               100,000 (or N) queries at concurrency 256 through the facade:
+               errors, client RSS at 25/50/75/100% and peak
   sim          serve the simulator (used by the commands above)
   profile facade|raw [N]
                one side only, N queries at concurrency 64 (for perf record)
@@ -51,7 +53,16 @@ fn main() -> ExitCode {
         Some("sim") => sim::serve(&args[1..]),
         Some("overhead") => client_runtime().and_then(|rt| rt.block_on(overhead::run(quick))),
         Some("throughput") => client_runtime().and_then(|rt| rt.block_on(throughput::run(quick))),
-        Some("scale") => client_runtime().and_then(|rt| rt.block_on(scale::run(quick))),
+        Some("scale") => {
+            let total = match args.iter().position(|a| a == "--total") {
+                Some(i) => match args.get(i + 1).and_then(|v| v.parse().ok()) {
+                    Some(n) => Some(n),
+                    None => return fail("--total needs a number of queries".into()),
+                },
+                None => None,
+            };
+            client_runtime().and_then(|rt| rt.block_on(scale::run(quick, total)))
+        }
         Some("profile") => {
             client_runtime().and_then(|rt| rt.block_on(overhead::profile(&args[1..])))
         }
@@ -63,11 +74,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("payout-bench: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(e),
     }
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("payout-bench: {message}");
+    ExitCode::FAILURE
 }
 
 /// The client's runtime: tokio's default multi-thread runtime (one worker

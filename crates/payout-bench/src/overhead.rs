@@ -57,7 +57,11 @@ pub async fn run(quick: bool) -> Result<(), String> {
                 [Side::Raw, Side::Facade]
             };
             for side in order {
-                let phase = run_phase(&target, side, c, level.per_phase, true).await;
+                let server_before = sim.cpu_time();
+                let mut phase = run_phase(&target, side, c, level.per_phase, true).await;
+                if let (Some(after), Some(before)) = (sim.cpu_time(), server_before) {
+                    phase.server_cpu = after.saturating_sub(before);
+                }
                 match side {
                     Side::Facade => facade.push(phase),
                     Side::Raw => raw.push(phase),
@@ -67,12 +71,13 @@ pub async fn run(quick: bool) -> Result<(), String> {
         let (f, r) = (summarize(facade), summarize(raw));
         for (name, s) in [("facade", &f), ("raw", &r)] {
             println!(
-                "c={c:<3} {name:<6}: {:>8.0} queries/s, p50 {:>8.1} us, p90 {:>8.1} us, p99 {:>8.1} us, client CPU {:>5.1} us/query ({} queries, {} errors{})",
+                "c={c:<3} {name:<6}: {:>8.0} queries/s, p50 {:>8.1} us, p90 {:>8.1} us, p99 {:>8.1} us, CPU per query: client {:>5.1} us, simulator {:>5.1} us ({} queries, {} errors{})",
                 s.per_second,
                 s.p50_us,
                 s.p90_us,
                 s.p99_us,
                 s.client_cpu_us,
+                s.server_cpu_us,
                 s.ok,
                 s.errors,
                 s.first_error.as_deref().map(|e| format!(": {e}")).unwrap_or_default()

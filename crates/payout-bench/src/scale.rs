@@ -1,41 +1,54 @@
 //! Benchmark 4: 100,000 queries at concurrency 256 through the facade
 //! against the simulator (in a child process, so the memory measured is
 //! the client's own): zero errors, and the client's resident memory
-//! sampled after each quarter, which must stay flat.
+//! sampled as the run passes each quarter, which must stay flat.
 
 use std::sync::Arc;
 
 use crate::child::SimProcess;
-use crate::load::{run_phase, Side, Target};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use crate::load::{run_phase_counting, Side, Target};
 use crate::proc_stat::memory_kib;
 
 /// Concurrent queries in flight.
 const CONCURRENCY: usize = 256;
 
 /// Runs the benchmark and prints its results.
-pub async fn run(quick: bool) -> Result<(), String> {
-    let total = if quick { 10_000 } else { 100_000 };
+pub async fn run(quick: bool, total: Option<usize>) -> Result<(), String> {
+    let total = total.unwrap_or(if quick { 10_000 } else { 100_000 });
     let sim = SimProcess::start(2)?;
     let target = Arc::new(Target::prepare(&sim.base_url, CONCURRENCY).await?);
     let before = memory_kib("VmRSS").unwrap_or(0);
-    let mut samples = Vec::new();
-    let mut errors = 0;
-    let mut first_error = None;
-    let mut elapsed = std::time::Duration::ZERO;
-    for quarter in 1..=4 {
-        let phase = run_phase(&target, Side::Facade, CONCURRENCY, total / 4, false).await;
-        errors += phase.errors;
-        first_error = first_error.or(phase.first_error);
-        elapsed += phase.elapsed;
-        let rss = memory_kib("VmRSS").unwrap_or(0);
-        samples.push((quarter * 25, rss));
-        println!(
-            "{:>3}%: {:>6} queries, {errors} errors, client RSS {}",
-            quarter * 25,
-            total / 4 * quarter,
-            mib(rss)
-        );
-    }
+    // One continuous run; a sampler reads the resident memory as the
+    // finished count passes each quarter.
+    let done = Arc::new(AtomicUsize::new(0));
+    let sampler = {
+        let done = Arc::clone(&done);
+        tokio::spawn(async move {
+            let mut samples = Vec::new();
+            for quarter in 1..=4 {
+                while done.load(Ordering::Relaxed) < total * quarter / 4 {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                let rss = memory_kib("VmRSS").unwrap_or(0);
+                println!(
+                    "{:>3}%: {:>6} queries done, client RSS {}",
+                    quarter * 25,
+                    done.load(Ordering::Relaxed),
+                    mib(rss)
+                );
+                samples.push((quarter * 25, rss));
+            }
+            samples
+        })
+    };
+    let phase = run_phase_counting(&target, Side::Facade, CONCURRENCY, total, false, &done).await;
+    let samples = sampler
+        .await
+        .map_err(|e| format!("the memory sampler failed: {e}"))?;
+    let (errors, first_error, elapsed) = (phase.errors, phase.first_error, phase.elapsed);
     drop(sim);
     let peak = memory_kib("VmHWM").unwrap_or(0);
     if let Some(e) = &first_error {

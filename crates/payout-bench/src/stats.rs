@@ -18,6 +18,8 @@ pub struct Phase {
     pub elapsed: Duration,
     /// CPU time the client process used during the phase.
     pub client_cpu: Duration,
+    /// CPU time the simulator process used during the phase, when known.
+    pub server_cpu: Duration,
 }
 
 impl Phase {
@@ -31,6 +33,7 @@ impl Phase {
         }
         self.elapsed += other.elapsed;
         self.client_cpu += other.client_cpu;
+        self.server_cpu += other.server_cpu;
     }
 }
 
@@ -52,6 +55,8 @@ pub struct Summary {
     pub p99_us: f64,
     /// Client CPU time per successful request, microseconds.
     pub client_cpu_us: f64,
+    /// Simulator CPU time per successful request, microseconds.
+    pub server_cpu_us: f64,
 }
 
 /// Merges the phases of one side.
@@ -75,11 +80,17 @@ pub fn summarize(phases: Vec<Phase>) -> Summary {
         p50_us: pct(0.50),
         p90_us: pct(0.90),
         p99_us: pct(0.99),
-        client_cpu_us: if all.ok > 0 {
-            all.client_cpu.as_secs_f64() * 1e6 / all.ok as f64
-        } else {
-            0.0
-        },
+        client_cpu_us: per_request_us(all.client_cpu, all.ok),
+        server_cpu_us: per_request_us(all.server_cpu, all.ok),
+    }
+}
+
+/// `cpu` per request in microseconds; 0 without requests.
+fn per_request_us(cpu: Duration, requests: u64) -> f64 {
+    if requests > 0 {
+        cpu.as_secs_f64() * 1e6 / requests as f64
+    } else {
+        0.0
     }
 }
 

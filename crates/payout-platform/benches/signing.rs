@@ -2,8 +2,14 @@
 //! bare MD5 over the same final bytes (the signature input).
 //!
 //! Run: `cargo bench -p payout-platform --bench signing`. The last lines
-//! print the ratios. Samples interleave the two sides so that machine noise
-//! hits both alike; the median of many batches is reported.
+//! print the times and ratios as `name = value`. Batches of the two sides
+//! alternate so that machine noise hits both alike; each side's fastest
+//! batch (the least disturbed) is reported, with the median of the
+//! per-pair ratios as a cross-check.
+//!
+//! Profiling: `PAYOUT_BENCH_ONLY=query|query-md5|payout|payout-md5|parse|none`
+//! runs one operation 100,000 times, for `valgrind --tool=callgrind`
+//! (instruction counts, reproducible on a busy machine) or `perf record`.
 #![allow(clippy::print_stdout, clippy::float_arithmetic, missing_docs)]
 
 use std::hint::black_box;
@@ -211,6 +217,21 @@ fn main() {
             black_box(Md5::digest(black_box(&create_input)));
         },
     );
+    let parse = compare(
+        2_000,
+        101,
+        || {
+            black_box(
+                p.parse_query(black_box(&trade_no), black_box(QUERY_ANSWER))
+                    .expect("parse"),
+            );
+        },
+        || {
+            black_box(
+                serde_json::from_slice::<serde_json::Value>(black_box(QUERY_ANSWER)).expect("json"),
+            );
+        },
+    );
     println!("signing benchmark ({PAIRS} interleaved pairs of batches; ns per call in the fastest batch)");
     println!(
         "query body : build+sign {:8.1} ns, bare md5 {:8.1} ns ({} input bytes)",
@@ -228,6 +249,15 @@ fn main() {
         "median of pair ratios: query {:.2}x, payout {:.2}x",
         query.median_pair_ratio, payout.median_pair_ratio
     );
+    println!(
+        "answer parse into PayoutStatus: {:8.1} ns; serde_json::Value of the same body: {:8.1} ns",
+        parse.a_ns, parse.b_ns
+    );
+    println!("time query answer parse = {:.1}ns", parse.a_ns);
+    println!("time query build+sign = {:.1}ns", query.a_ns);
+    println!("time query md5 floor = {:.1}ns", query.b_ns);
+    println!("time payout build+sign = {:.1}ns", payout.a_ns);
+    println!("time payout md5 floor = {:.1}ns", payout.b_ns);
     println!(
         "ratio query  build+sign / md5 floor = {:.2}x (target <= 1.30x)",
         query.ratio

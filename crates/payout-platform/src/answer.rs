@@ -3,67 +3,182 @@
 //! Most query answers are the same shape: outer `code` `"0000"`, and a
 //! `data` object with only the documented keys, every value a plain JSON
 //! string (no escapes) and `successTime` as `yyyy-MM-dd HH:mm:ss`.
-//! [`query_status`] reads that shape straight into a [`PayoutStatus`]
-//! (borrowed strings, no intermediate `serde_json::Value` tree) and
-//! answers `None` for anything else — another code, an extra key, a
-//! number, a null, an escape, a mismatched trade number, an unreadable
-//! amount or time — so that the general reading
+//! [`query_status`] reads that shape straight into a [`PayoutStatus`] with
+//! a small strict scanner (one pass, borrowed strings, no
+//! `serde_json::Value` tree) and answers `None` for anything else —
+//! another code, an extra or repeated key, a number or null in `data`, an
+//! escape, a mismatched trade number, an unreadable amount or time, or
+//! anything that is not valid JSON — so that the general reading
 //! ([`crate::envelope::Envelope`] and [`crate::data::read_status`]) decides
 //! it, errors and warnings included. The result is the same either way
-//! (tests compare both on generated answers).
+//! (tests compare both on generated and mutated answers).
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use payout_core::{parse_amount, Currency, Decimal, LocalTime, PayoutStatus, TradeNo, Tz};
-use serde::{Deserialize, Deserializer};
 
+use crate::bytescan;
 use crate::envelope::CODE_OK;
 use crate::status_code::state_of;
 
-/// The envelope; other top-level keys (`msg`, `timestamp`, `success`) are
-/// not needed for an accepted answer and are skipped.
-#[derive(Deserialize)]
-struct Answer<'a> {
-    #[serde(borrow)]
-    code: &'a str,
-    #[serde(borrow, default)]
-    data: Option<Data<'a>>,
+/// The keys of a query answer's `data` read into typed fields (the
+/// general reading's list; any other key goes to `extra` there).
+const DATA_KEYS: [&str; 9] = [
+    "tradeNo",
+    "platFormTradeNo",
+    "payproTradeNo",
+    "status",
+    "message",
+    "orderAmount",
+    "payAmount",
+    "amount",
+    "successTime",
+];
+
+/// The string values of `data`, by [`DATA_KEYS`] index.
+type DataFields<'a> = [Option<&'a str>; DATA_KEYS.len()];
+
+/// A strict reader of the JSON subset of the common answer: `None` as soon
+/// as anything falls outside it.
+struct Scanner<'a> {
+    text: &'a str,
+    at: usize,
 }
 
-/// The documented keys of a query answer's `data`, each present as a plain
-/// string or absent (a null or a number fails, and the general reading
-/// takes over).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Data<'a> {
-    #[serde(rename = "tradeNo", borrow, default, deserialize_with = "string")]
-    trade_no: Option<&'a str>,
-    #[serde(
-        rename = "platFormTradeNo",
-        borrow,
-        default,
-        deserialize_with = "string"
-    )]
-    platform_trade_no: Option<&'a str>,
-    #[serde(rename = "payproTradeNo", borrow, default, deserialize_with = "string")]
-    paypro_trade_no: Option<&'a str>,
-    #[serde(borrow, default, deserialize_with = "string")]
-    status: Option<&'a str>,
-    #[serde(borrow, default, deserialize_with = "string")]
-    message: Option<&'a str>,
-    #[serde(rename = "orderAmount", borrow, default, deserialize_with = "string")]
-    order_amount: Option<&'a str>,
-    #[serde(rename = "payAmount", borrow, default, deserialize_with = "string")]
-    pay_amount: Option<&'a str>,
-    #[serde(borrow, default, deserialize_with = "string")]
-    amount: Option<&'a str>,
-    #[serde(rename = "successTime", borrow, default, deserialize_with = "string")]
-    success_time: Option<&'a str>,
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.skip_ws();
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// A string without escapes or control characters.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let rest = &self.text.as_bytes()[start..];
+        let len = bytescan::string_end(rest)?;
+        if rest[len] != b'"' {
+            return None;
+        }
+        self.at = start + len + 1;
+        self.text.get(start..start + len)
+    }
+
+    /// A number, `true`, `false` or `null`, skipped (strict JSON grammar).
+    fn scalar(&mut self) -> Option<()> {
+        self.skip_ws();
+        for literal in ["true", "false", "null"] {
+            if self.text[self.at..].starts_with(literal) {
+                self.at += literal.len();
+                return Some(());
+            }
+        }
+        let b = self.text.as_bytes();
+        let digits = |at: &mut usize| {
+            let start = *at;
+            while b.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            *at > start
+        };
+        let mut at = self.at;
+        if b.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        if b.get(at) == Some(&b'0') {
+            at += 1;
+        } else if !digits(&mut at) {
+            return None;
+        }
+        if b.get(at) == Some(&b'.') {
+            at += 1;
+            digits(&mut at).then_some(())?;
+        }
+        if let Some(b'e' | b'E') = b.get(at) {
+            at += 1;
+            if let Some(b'+' | b'-') = b.get(at) {
+                at += 1;
+            }
+            digits(&mut at).then_some(())?;
+        }
+        self.at = at;
+        Some(())
+    }
+
+    /// Calls `entry` for each `"key": value` of an object until `}`;
+    /// `entry` reads the value.
+    fn object(&mut self, mut entry: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        self.skip_ws();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            entry(self, key)?;
+            self.skip_ws();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
 }
 
-/// A present key: a string without escapes (a null is refused, unlike
-/// `Option`'s own reading, so that null stays the general reading's case).
-fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de str>, D::Error> {
-    <&'de str>::deserialize(d).map(Some)
+/// The outer `code` and the `data` fields of a body of the common shape.
+fn scan(body: &[u8]) -> Option<(&str, DataFields<'_>)> {
+    let text = std::str::from_utf8(body).ok()?;
+    let mut s = Scanner { text, at: 0 };
+    let mut code = None;
+    let mut data: Option<DataFields<'_>> = None;
+    s.object(|s, key| match key {
+        "code" if code.is_none() => {
+            code = Some(s.string()?);
+            Some(())
+        }
+        "data" if data.is_none() => {
+            let mut fields: DataFields<'_> = [None; DATA_KEYS.len()];
+            s.object(|s, key| {
+                let slot = &mut fields[DATA_KEYS.iter().position(|k| *k == key)?];
+                if slot.is_some() {
+                    return None;
+                }
+                *slot = Some(s.string()?);
+                Some(())
+            })?;
+            data = Some(fields);
+            Some(())
+        }
+        "code" | "data" => None,
+        _ => {
+            s.skip_ws();
+            if s.peek()? == b'"' {
+                s.string().map(drop)
+            } else {
+                s.scalar()
+            }
+        }
+    })?;
+    s.skip_ws();
+    if s.at != text.len() {
+        return None;
+    }
+    Some((code?, data?))
 }
 
 /// The status in a query answer of the common shape about `expected`, or
@@ -75,15 +190,16 @@ pub(crate) fn query_status(
     expected: &TradeNo,
     body: &[u8],
 ) -> Option<PayoutStatus> {
-    let answer: Answer<'_> = serde_json::from_slice(body).ok()?;
-    if answer.code != CODE_OK {
+    let (code, fields) = scan(body)?;
+    if code != CODE_OK {
         return None;
     }
-    let data = answer.data?;
-    if data.trade_no.is_some_and(|t| t != expected.as_str()) {
+    let [trade_no, platform_trade_no, paypro_trade_no, status_code, message, order_amount, pay_amount, amount_text, success_time] =
+        fields;
+    if trade_no.is_some_and(|t| t != expected.as_str()) {
         return None;
     }
-    let provider_status = data.status.filter(|s| !s.is_empty())?;
+    let provider_status = status_code.filter(|s| !s.is_empty())?;
     let mut status = PayoutStatus::new(
         provider,
         expected.clone(),
@@ -91,16 +207,15 @@ pub(crate) fn query_status(
         provider_status,
         currency,
     );
-    status.platform_trade_no = data
-        .platform_trade_no
-        .or(data.paypro_trade_no)
+    status.platform_trade_no = platform_trade_no
+        .or(paypro_trade_no)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
-    status.message = data.message.map(str::to_owned);
-    status.order_amount = amount(data.order_amount)?;
-    status.pay_amount = amount(data.pay_amount)?;
-    status.amount = amount(data.amount)?;
-    if let Some(t) = data.success_time.filter(|t| !t.trim().is_empty()) {
+    status.message = message.map(str::to_owned);
+    status.order_amount = amount(order_amount)?;
+    status.pay_amount = amount(pay_amount)?;
+    status.amount = amount(amount_text)?;
+    if let Some(t) = success_time.filter(|t| !t.trim().is_empty()) {
         status.success_time = Some(LocalTime {
             local: local_time(t.trim())?,
             zone,
@@ -146,6 +261,31 @@ fn local_time(t: &str) -> Option<NaiveDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scans_the_common_shape_strictly() {
+        let (code, f) = scan(br#" { "msg" : "ok", "code":"0000", "n": -1.5e+3, "t": true, "z": null, "data" : { "status" : "0015" } } "#).unwrap();
+        assert_eq!(code, "0000");
+        assert_eq!(f[3], Some("0015"));
+        for bad in [
+            &br#"{"code":"0000","data":{}} x"#[..],
+            br#"{"code":"0000","data":{},}"#,
+            br#"{"code":"0000","data":{"status":"0000","status":"0015"}}"#,
+            br#"{"code":"0000","code":"0000","data":{}}"#,
+            br#"{"code":"0000","data":{"utr":"1"}}"#,
+            br#"{"code":"0000","data":{"status":null}}"#,
+            br#"{"code":"0000","data":{"status":"a\"b"}}"#,
+            br#"{"code":"0000","n":01,"data":{}}"#,
+            br#"{"code":"0000","n":1.,"data":{}}"#,
+            br#"{"code":"0000","n":[1],"data":{}}"#,
+            br#"{"code":"0000"}"#,
+            b"{\"code\":\"00\n00\",\"data\":{}}",
+            b"{\"code\":\"\xff\",\"data\":{}}",
+            b"",
+        ] {
+            assert!(scan(bad).is_none(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
 
     #[test]
     fn reads_only_the_strict_time_shape() {

@@ -28,6 +28,7 @@
 //! ```
 
 mod answer;
+mod bytescan;
 pub mod callback;
 pub mod create;
 pub mod data;

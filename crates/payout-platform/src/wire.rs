@@ -7,9 +7,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::HeaderValue;
 use payout_core::{Error, SignPlacement};
-use payout_transport::{HeaderList, Signer, WireRequest};
+use payout_transport::{HeaderList, RequestUrl, Signer, WireRequest};
 
-use crate::Scheme;
+use crate::{bytescan, Scheme};
 
 /// Header carrying the merchant number (never signed).
 pub const MERCHANT_HEADER: &str = "merchantNo";
@@ -42,7 +42,7 @@ pub fn merchant_headers(merchant_no: &str) -> Result<HeaderList, Error> {
 /// # Errors
 /// [`Error::Config`] when the signer refuses the fields.
 pub fn signed_request(
-    url: &Arc<str>,
+    url: &RequestUrl,
     merchant_headers: &HeaderList,
     scheme: &Scheme,
     placement: SignPlacement,
@@ -59,7 +59,7 @@ pub fn signed_request(
         let body = write_body(fields, None);
         let sign = signer.sign_bytes(&body).map_err(|e| cannot_sign(&e))?;
         return Ok(WireRequest {
-            url: Arc::clone(url),
+            url: url.clone(),
             headers: with_header(merchant_headers, header, sign.as_str())?,
             body,
         });
@@ -73,7 +73,7 @@ pub fn signed_request(
     };
     let body = write_body(fields, in_body.then(|| sign.as_str()));
     Ok(WireRequest {
-        url: Arc::clone(url),
+        url: url.clone(),
         headers,
         body,
     })
@@ -184,42 +184,22 @@ fn close(out: &mut Vec<u8>) {
 /// backslash anywhere, and no quote besides the four per entry that the
 /// writer put. Eight bytes at a time, branch-free.
 fn written_plain(body: &[u8], entries: usize) -> bool {
-    const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
-    const QUOTES: u64 = u64::from_le_bytes([b'"'; 8]);
-    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
-    const CONTROL: u64 = u64::from_le_bytes([0xe0; 8]);
-    /// 0x80 in each zero byte of `x`, 0 elsewhere (exact).
-    fn zero_bytes(x: u64) -> u64 {
-        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-    }
-    /// Masks of the bytes that are forbidden, and of the quotes.
-    fn scan(w: u64) -> (u64, u64) {
-        (
-            zero_bytes(w & CONTROL) | zero_bytes(w ^ BACKSLASHES),
-            zero_bytes(w ^ QUOTES),
-        )
-    }
-    let word = |bytes: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(bytes);
-        u64::from_le_bytes(w)
-    };
     let mut bad = 0;
     let mut quotes = 0;
     let mut chunks = body.chunks_exact(8);
     for chunk in &mut chunks {
-        let (b, q) = scan(word(chunk));
-        bad |= b;
-        quotes += q.count_ones();
+        let w = bytescan::word(chunk);
+        bad |= bytescan::special(w);
+        quotes += bytescan::quotes(w).count_ones();
     }
     let tail = chunks.remainder().len();
     if tail > 0 {
         if body.len() >= 8 {
             // The last eight bytes; drop the marks of those already seen.
-            let (b, q) = scan(word(&body[body.len() - 8..]));
+            let w = bytescan::word(&body[body.len() - 8..]);
             let seen = 8 * (8 - tail as u32);
-            bad |= b >> seen;
-            quotes += (q >> seen).count_ones();
+            bad |= bytescan::special(w) >> seen;
+            quotes += (bytescan::quotes(w) >> seen).count_ones();
         } else {
             for &c in chunks.remainder() {
                 bad |= u64::from(c < 0x20 || c == b'\\');
@@ -252,7 +232,7 @@ mod tests {
             ("timestamp", "1728613320708"),
         ];
         let r = signed_request(
-            &Arc::from("http://x/q"),
+            &RequestUrl::parse("http://x/q").unwrap(),
             &merchant_headers("3060414594").unwrap(),
             &Scheme::Md5Sorted,
             SignPlacement::Body,
@@ -283,7 +263,7 @@ mod tests {
         let s = Md5SortedSigner::new(Secret::new("k"));
         let mut f = [("timestamp", "1")];
         let r = signed_request(
-            &Arc::from("http://x/q"),
+            &RequestUrl::parse("http://x/q").unwrap(),
             &merchant_headers("1").unwrap(),
             &Scheme::Md5Sorted,
             SignPlacement::Header,

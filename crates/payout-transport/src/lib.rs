@@ -9,7 +9,8 @@ pub mod client;
 pub mod sign;
 
 pub use client::{
-    HeaderList, HttpTransport, Idempotency, RetryPolicy, TransportConfig, WireRequest, WireResponse,
+    HeaderList, HttpTransport, Idempotency, RequestUrl, RetryPolicy, TransportConfig, WireRequest,
+    WireResponse,
 };
 pub use payout_core::Secret;
 pub use sign::{HmacSha256Signer, Md5SortedSigner, Signature, Signer};

@@ -3,6 +3,7 @@
 
 mod config;
 mod retry;
+mod url;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use tracing::Instrument;
 
 pub use config::{RetryPolicy, TransportConfig};
 pub use retry::Idempotency;
+pub use url::RequestUrl;
 
 /// The content type of every request.
 const APPLICATION_JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
@@ -27,23 +29,24 @@ pub type HeaderList = Arc<[(&'static str, http::HeaderValue)]>;
 
 /// A request ready to send: every byte decided, the signature included.
 ///
-/// The URL and the header values are shared, not copied: a provider builds
-/// them once and every request clones a reference (no allocation per
-/// request for them).
+/// The URL (parsed) and the header values are shared, not copied: a
+/// provider builds them once and every request clones a reference (no
+/// allocation or parsing per request for them).
 ///
 /// ```
-/// use payout_transport::WireRequest;
+/// use payout_transport::{RequestUrl, WireRequest};
 /// let req = WireRequest {
-///     url: "http://127.0.0.1:9000/indonesia-pay/v1/paypro/queryPayOutResult".into(),
+///     url: RequestUrl::parse("http://127.0.0.1:9000/indonesia-pay/v1/paypro/queryPayOutResult")?,
 ///     headers: [("merchantNo", http::HeaderValue::from_static("3060414594"))].into(),
 ///     body: r#"{"tradeNo":"PO-1"}"#.into(),
 /// };
 /// assert_eq!(req.header("merchantNo"), Some("3060414594"));
+/// # Ok::<(), payout_core::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireRequest {
     /// Full URL.
-    pub url: Arc<str>,
+    pub url: RequestUrl,
     /// Headers besides `content-type: application/json`, in order.
     pub headers: HeaderList,
     /// The exact body bytes.
@@ -73,11 +76,11 @@ pub struct WireResponse {
 /// Sends [`WireRequest`]s. Cheap to clone: clones share one connection pool.
 ///
 /// ```no_run
-/// use payout_transport::{HttpTransport, Idempotency, TransportConfig, WireRequest};
+/// use payout_transport::{HttpTransport, Idempotency, RequestUrl, TransportConfig, WireRequest};
 /// use payout_core::Operation;
 /// # async fn run() -> Result<(), payout_core::Error> {
 /// let transport = HttpTransport::new(TransportConfig::default())?;
-/// let req = WireRequest { url: "http://127.0.0.1:9000/x".into(), headers: [].into(), body: "{}".into() };
+/// let req = WireRequest { url: RequestUrl::parse("http://127.0.0.1:9000/x")?, headers: [].into(), body: "{}".into() };
 /// let resp = transport.send(Operation::QueryPayout, &req, Idempotency::Idempotent).await?;
 /// assert_eq!(resp.status, 200);
 /// # Ok(()) }
@@ -173,7 +176,7 @@ impl HttpTransport {
     ) -> Result<WireResponse, Error> {
         let mut builder = self
             .client
-            .post(&*request.url)
+            .post(request.url.to_url())
             .header(reqwest::header::CONTENT_TYPE, APPLICATION_JSON);
         for (name, value) in request.headers.iter() {
             builder = builder.header(*name, value.clone());
@@ -190,18 +193,36 @@ impl HttpTransport {
                 return Err(too_large(operation, cap));
             }
         }
-        let mut body = BytesMut::new();
+        // A body that arrives in one chunk (the usual case for small
+        // answers) is kept as it is; more chunks are gathered, within the cap.
+        let mut first: Option<Bytes> = None;
+        let mut gathered: Option<BytesMut> = None;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| classify(operation, &e))?
         {
-            if body.len() + chunk.len() > cap {
+            let so_far =
+                first.as_ref().map_or(0, Bytes::len) + gathered.as_ref().map_or(0, BytesMut::len);
+            if so_far + chunk.len() > cap {
                 return Err(too_large(operation, cap));
             }
-            body.extend_from_slice(&chunk);
+            match (&mut gathered, first.take()) {
+                (Some(all), _) => all.extend_from_slice(&chunk),
+                (None, None) => first = Some(chunk),
+                (None, Some(head)) => {
+                    let mut all = BytesMut::with_capacity(head.len() + chunk.len());
+                    all.extend_from_slice(&head);
+                    all.extend_from_slice(&chunk);
+                    gathered = Some(all);
+                }
+            }
         }
-        let body = body.freeze();
+        let body = match (gathered, first) {
+            (Some(all), _) => all.freeze(),
+            (None, Some(one)) => one,
+            (None, None) => Bytes::new(),
+        };
         if (200..300).contains(&status) {
             Ok(WireResponse { status, body })
         } else {
@@ -249,3 +270,6 @@ fn describe(e: &reqwest::Error) -> String {
     parts.dedup();
     parts.join(": ")
 }
+
+#[cfg(test)]
+mod tests;
