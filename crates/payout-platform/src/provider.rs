@@ -350,11 +350,17 @@ impl PayoutProvider for PlatformProvider {
 
     async fn query_payout(&self, trade_no: &TradeNo) -> Result<PayoutStatus, Error> {
         let req = self.build_query(trade_no, self.clock.now_millis())?;
-        let resp = self
+        // Read inside the transport's loop, so that an outer 5000 is retried
+        // like a 5xx.
+        let status = self
             .transport
-            .send(Operation::QueryPayout, &req, Idempotency::Idempotent)
+            .send_and_read(
+                Operation::QueryPayout,
+                &req,
+                Idempotency::Idempotent,
+                |resp| self.parse_query(trade_no, &resp.body),
+            )
             .await?;
-        let status = self.parse_query(trade_no, &resp.body)?;
         tracing::debug!(provider = self.brand.id, region = self.region.id, trade_no = %trade_no, state = %status.state, code = %status.provider_status, "queried");
         Ok(status)
     }
@@ -390,11 +396,11 @@ impl PayoutProvider for PlatformProvider {
 
     async fn balance(&self) -> Result<Balance, Error> {
         let req = self.build_balance(self.clock.now_millis())?;
-        let resp = self
-            .transport
-            .send(Operation::Balance, &req, Idempotency::Idempotent)
-            .await?;
-        self.parse_balance(&resp.body)
+        self.transport
+            .send_and_read(Operation::Balance, &req, Idempotency::Idempotent, |resp| {
+                self.parse_balance(&resp.body)
+            })
+            .await
     }
 
     fn verify_callback(

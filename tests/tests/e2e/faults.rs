@@ -97,7 +97,7 @@ async fn a_persistent_query_fault_is_reported_by_phase() {
 }
 
 #[tokio::test]
-async fn a_system_error_on_query_is_safe_to_retry_and_wait_gets_past_it() {
+async fn a_system_error_on_query_is_retried_like_a_5xx() {
     let sim = start(config()).await;
     let p = provider(&sim, "vexora", "nigeria");
     let t = "E2E-F10";
@@ -108,16 +108,33 @@ async fn a_system_error_on_query_is_safe_to_retry_and_wait_gets_past_it() {
     p.create_payout(&order("vexora", "nigeria", t, None))
         .await
         .expect("accepted");
-    // Outer 5000 is an answer, not a transport failure: reported, with
-    // the advice that retrying is safe.
-    let err = p.query_payout(&trade_no(t)).await.expect_err("5000");
-    assert!(matches!(err, Error::ProviderUnavailable { .. }), "{err:?}");
-    assert_eq!(err.retry_advice(), payout::RetryAdvice::Safe);
+    // A transient outer 5000 is retried within the policy: the caller sees
+    // the answer of the second attempt.
+    let s = p
+        .query_payout(&trade_no(t))
+        .await
+        .expect("retried past 5000");
+    assert_eq!(sim.request_count(t, Endpoint::Query), 2, "one retry");
     let options = WaitOptions::new(Duration::from_secs(10))
         .intervals(Duration::from_millis(10), Duration::from_millis(50));
     match p.wait_until_final(&trade_no(t), options).await {
-        Ok(WaitOutcome::Final(s)) => assert_eq!(s.state, PayoutState::Failed),
+        Ok(WaitOutcome::Final(f)) => assert_eq!(f.state, PayoutState::Failed, "{s:?}"),
         other => panic!("{other:?}"),
     }
+
+    // A persistent 5000 is reported after the policy's attempts, with the
+    // advice that retrying is safe.
+    let t = "E2E-F11";
+    sim.set_scenario(
+        t,
+        Scenario::fail().query_fault(Fault::SystemError, FaultScope::Always),
+    );
+    p.create_payout(&order("vexora", "nigeria", t, None))
+        .await
+        .expect("accepted");
+    let err = p.query_payout(&trade_no(t)).await.expect_err("5000");
+    assert!(matches!(err, Error::ProviderUnavailable { .. }), "{err:?}");
+    assert_eq!(err.retry_advice(), payout::RetryAdvice::Safe);
+    assert_eq!(sim.request_count(t, Endpoint::Query), 3, "three attempts");
     sim.shutdown().await;
 }

@@ -135,6 +135,25 @@ impl HttpTransport {
         request: &WireRequest,
         idempotency: Idempotency,
     ) -> Result<WireResponse, Error> {
+        self.send_and_read(operation, request, idempotency, Ok)
+            .await
+    }
+
+    /// Sends `request` and reads each 2xx answer with `read`, retrying
+    /// within the policy when safe for `idempotency`. An error `read`
+    /// returns counts like a transport error: for idempotent calls a
+    /// provider system error ([`Error::ProviderUnavailable`], outer `5000`)
+    /// is retried like a 5xx; anything else `read` returns ends the call.
+    ///
+    /// # Errors
+    /// As [`HttpTransport::send`], plus what `read` returns.
+    pub async fn send_and_read<T>(
+        &self,
+        operation: Operation,
+        request: &WireRequest,
+        idempotency: Idempotency,
+        read: impl Fn(WireResponse) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let policy = &self.config.retry;
         let started = Instant::now();
         let mut attempt = 1u32;
@@ -151,8 +170,8 @@ impl HttpTransport {
                     tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
                 }
             }
-            let err = match result {
-                Ok(resp) => return Ok(resp),
+            let err = match result.and_then(&read) {
+                Ok(value) => return Ok(value),
                 Err(e) => e,
             };
             let pause = retry::backoff(policy, attempt);

@@ -9,7 +9,8 @@ use super::config::RetryPolicy;
 /// Whether repeating a request could move money twice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Idempotency {
-    /// Queries and balance: retried after transport failures, 5xx, 408 and 429.
+    /// Queries and balance: retried after transport failures, 5xx, 408, 429
+    /// and provider system errors (outer `5000`).
     Idempotent,
     /// Creates: retried **only** when the request provably never left
     /// (connection refused, DNS failure).
@@ -29,7 +30,10 @@ impl Idempotency {
         match (self, error) {
             (_, Error::NotSent { .. }) => true,
             (Idempotency::MovesMoney, _) => false,
-            (Idempotency::Idempotent, Error::NoAnswer { .. }) => true,
+            (
+                Idempotency::Idempotent,
+                Error::NoAnswer { .. } | Error::ProviderUnavailable { .. },
+            ) => true,
             (Idempotency::Idempotent, Error::HttpStatus { status, .. }) => {
                 *status >= 500 || *status == 429 || *status == 408
             }
