@@ -60,7 +60,7 @@ fn cases() -> Vec<(Error, bool)> {
                 code: "5000".into(),
                 msg: msg(),
             },
-            false,
+            true,
         ),
         (
             Error::Rejected {
