@@ -53,8 +53,9 @@ impl Target {
         let provider =
             payout::build_with_transport(&config, transport.clone()).map_err(|e| e.to_string())?;
         let settings = config.settings().map_err(|e| e.to_string())?;
-        let signer =
-            provider_paypro::provider(&settings, transport.clone()).map_err(|e| e.to_string())?;
+        let signer = provider_paypro::BRAND
+            .provider(&settings, transport.clone())
+            .map_err(|e| e.to_string())?;
         let now_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));

@@ -20,19 +20,9 @@ use crate::bytescan;
 use crate::envelope::CODE_OK;
 use crate::status_code::state_of;
 
-/// The keys of a query answer's `data` read into typed fields (the
-/// general reading's list; any other key goes to `extra` there).
-const DATA_KEYS: [&str; 9] = [
-    "tradeNo",
-    "platFormTradeNo",
-    "payproTradeNo",
-    "status",
-    "message",
-    "orderAmount",
-    "payAmount",
-    "amount",
-    "successTime",
-];
+/// The keys of a query answer's `data` read into typed fields: the
+/// general reading's list (any other key goes to `extra` there).
+use crate::data::KNOWN as DATA_KEYS;
 
 /// The string values of `data`, by [`DATA_KEYS`] index.
 type DataFields<'a> = [Option<&'a str>; DATA_KEYS.len()];

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::status_code::state_of;
 
 /// Keys read into typed fields; everything else goes to `extra`.
-const KNOWN: &[&str] = &[
+pub(crate) const KNOWN: [&str; 9] = [
     "tradeNo",
     "platFormTradeNo",
     "payproTradeNo",

@@ -24,6 +24,19 @@ impl Brand {
         self.regions.iter().find(|r| r.id == id)
     }
 
+    /// A provider of this brand for the settings' region, on a shared
+    /// transport.
+    ///
+    /// # Errors
+    /// [`payout_core::Error::Config`] for an unknown region or unusable settings.
+    pub fn provider(
+        &'static self,
+        settings: &payout_core::ProviderSettings,
+        transport: payout_transport::HttpTransport,
+    ) -> Result<crate::PlatformProvider, payout_core::Error> {
+        crate::PlatformProvider::new(self, settings, transport)
+    }
+
     /// The region ids, in table order.
     pub fn region_ids(&self) -> impl Iterator<Item = &'static str> {
         self.regions.iter().map(|r| r.id)

@@ -47,7 +47,7 @@
 //! let sim = Simulator::start(SimConfig::default().lifecycle(Lifecycle::on_query(1))).await?;
 //! let settings = ProviderSettings::new(
 //!     "nigeria", sim.base_url("vexora", "nigeria"), TEST_MERCHANT_NO, Secret::new(TEST_SECRET));
-//! let provider = provider_vexora::provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
+//! let provider = provider_vexora::BRAND.provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
 //! let err = provider.query_payout(&TradeNo::new("never-created")?).await.unwrap_err();
 //! assert_eq!(err.phase(), "rejected"); // 8000 "order not found"
 //! sim.shutdown().await;

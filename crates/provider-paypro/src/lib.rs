@@ -10,7 +10,7 @@
 //!
 //! let settings = ProviderSettings::new(
 //!     "indonesia", "https://openapi-test.paypro.tech/indonesia-pay", "8729248847", Secret::new("app-secret"));
-//! let provider = provider_paypro::provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
+//! let provider = provider_paypro::BRAND.provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
 //! assert_eq!(provider.id(), "paypro");
 //! assert!(provider_paypro::BRAND.region("pakistan").is_some());
 //! # Ok::<(), payout_core::Error>(())
@@ -18,10 +18,8 @@
 
 mod regions;
 
-use payout_core::{Error, ProviderSettings};
 use payout_platform::Brand;
 pub use payout_platform::PlatformProvider;
-use payout_transport::HttpTransport;
 
 /// PayPro: id `paypro`, with every region of its table.
 pub static BRAND: Brand = Brand {
@@ -30,14 +28,3 @@ pub static BRAND: Brand = Brand {
     regions: regions::REGIONS,
     scheme: payout_platform::Scheme::Md5Sorted,
 };
-
-/// Builds a PayPro provider for the settings' region.
-///
-/// # Errors
-/// [`Error::Config`] for an unknown region or unusable settings.
-pub fn provider(
-    settings: &ProviderSettings,
-    transport: HttpTransport,
-) -> Result<PlatformProvider, Error> {
-    PlatformProvider::new(&BRAND, settings, transport)
-}

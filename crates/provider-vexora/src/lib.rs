@@ -10,17 +10,15 @@
 //!
 //! let settings = ProviderSettings::new(
 //!     "nigeria", "https://sandbox-api.vexora.com/nigeria", "3060414594", Secret::new("app-secret"));
-//! let provider = provider_vexora::provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
+//! let provider = provider_vexora::BRAND.provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
 //! assert_eq!(provider.id(), "vexora");
 //! # Ok::<(), payout_core::Error>(())
 //! ```
 
 mod regions;
 
-use payout_core::{Error, ProviderSettings};
 use payout_platform::Brand;
 pub use payout_platform::PlatformProvider;
-use payout_transport::HttpTransport;
 
 /// Vexora: id `vexora`, with every region of its table.
 pub static BRAND: Brand = Brand {
@@ -29,14 +27,3 @@ pub static BRAND: Brand = Brand {
     regions: regions::REGIONS,
     scheme: payout_platform::Scheme::Md5Sorted,
 };
-
-/// Builds a Vexora provider for the settings' region.
-///
-/// # Errors
-/// [`Error::Config`] for an unknown region or unusable settings.
-pub fn provider(
-    settings: &ProviderSettings,
-    transport: HttpTransport,
-) -> Result<PlatformProvider, Error> {
-    PlatformProvider::new(&BRAND, settings, transport)
-}

@@ -53,8 +53,8 @@ pub fn provider_with(
         Secret::new(secret),
     );
     match brand {
-        "paypro" => provider_paypro::provider(&settings, transport()),
-        _ => provider_vexora::provider(&settings, transport()),
+        "paypro" => provider_paypro::BRAND.provider(&settings, transport()),
+        _ => provider_vexora::BRAND.provider(&settings, transport()),
     }
     .expect("provider builds")
 }
