@@ -517,21 +517,9 @@ mod tests {
     }
 
     fn data() -> impl Strategy<Value = String> {
-        let keys = prop::sample::subsequence(
-            vec![
-                "tradeNo",
-                "platFormTradeNo",
-                "payproTradeNo",
-                "status",
-                "message",
-                "orderAmount",
-                "payAmount",
-                "amount",
-                "successTime",
-                "utr",
-            ],
-            0..=10,
-        );
+        let mut all = crate::data::KNOWN.to_vec();
+        all.push("utr");
+        let keys = prop::sample::subsequence(all, 0..=10);
         (keys, prop::collection::vec(value(), 10)).prop_map(|(keys, values)| {
             let fields: Vec<String> = keys
                 .iter()
