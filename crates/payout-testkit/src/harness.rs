@@ -15,9 +15,9 @@ use payout_transport::{HttpTransport, RetryPolicy, TransportConfig};
 use crate::receiver::{Received, Receiver};
 
 /// Per-attempt client timeout used by the suite.
-pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(800);
+pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(1_500);
 /// How long the simulator's `_SLOW` fault holds its answer (beyond [`CLIENT_TIMEOUT`]).
-pub const SLOW_DELAY: Duration = Duration::from_millis(2_500);
+pub const SLOW_DELAY: Duration = Duration::from_millis(3_500);
 /// Longest wait for something asynchronous (a callback, a final state).
 pub const PATIENCE: Duration = Duration::from_secs(15);
 

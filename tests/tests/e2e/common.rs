@@ -29,14 +29,15 @@ pub async fn start(config: SimConfig) -> SimHandle {
 }
 
 /// The provider for `brand`/`region` of the simulator, built from a
-/// configuration with the documented test pair and a 300 ms timeout.
+/// configuration with the documented test pair and a 700 ms timeout
+/// (below the 2 s `_SLOW` delay, above a loaded machine's worst answer).
 pub fn provider(sim: &SimHandle, brand: &str, region: &str) -> Arc<dyn PayoutProvider> {
     let mut config = Config::new(brand);
     config.region = region.to_owned();
     config.base_url = sim.base_url(brand, region);
     config.merchant_no = TEST_MERCHANT_NO.to_owned();
     config.secret = Some(Secret::new(TEST_SECRET));
-    config.timeout_ms = Some(300);
+    config.timeout_ms = Some(700);
     payout::build(&config).expect("the provider builds")
 }
 

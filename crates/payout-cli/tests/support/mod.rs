@@ -242,7 +242,7 @@ pub fn account(base: &str) -> Vec<(String, String)> {
         ("PAYOUT_BASE_URL", base),
         ("PAYOUT_MERCHANT_NO", MERCHANT),
         ("PAYOUT_SECRET", SECRET),
-        ("PAYOUT_TIMEOUT_MS", "400"),
+        ("PAYOUT_TIMEOUT_MS", "1500"),
     ])
 }
 

@@ -27,12 +27,13 @@ pub async fn start(config: SimConfig) -> SimHandle {
     Simulator::start(config).await.expect("simulator starts")
 }
 
-/// 300 ms timeout, no retries, 1 MiB response cap.
+/// 1 s timeout (well below the 3 s `_SLOW` delay, well above a loaded
+/// machine's worst loopback answer), no retries, 1 MiB response cap.
 pub fn transport() -> HttpTransport {
     HttpTransport::new(
         TransportConfig::default()
-            .timeout(Duration::from_millis(300))
-            .connect_timeout(Duration::from_millis(300))
+            .timeout(Duration::from_millis(1_000))
+            .connect_timeout(Duration::from_millis(1_000))
             .retry(RetryPolicy::none())
             .max_response_bytes(1024 * 1024),
     )
