@@ -18,7 +18,8 @@ pub const USAGE: &str = "\
 cargo xtask ci [--skip-template | --template-only]
 
   (no option)        fmt --check, clippy -D warnings, feature-combination builds of the
-                     facade, cargo test --workspace, then the template check
+                     facade, cargo test --workspace, cargo doc -D warnings, then the
+                     template check
   --skip-template    everything but the template check (faster locally)
   --template-only    only the template check: new-provider scaffolds throw-away
                      providers into a temporary copy of the workspace, which must
@@ -61,6 +62,12 @@ pub fn run_all() -> Result<(), String> {
         )?;
     }
     util::run("cargo", TEST_COMMAND)?;
+    // Every public item documented, every intra-doc link resolving.
+    util::run_env(
+        "cargo",
+        &["doc", "--workspace", "--no-deps", "--locked"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     Ok(())
 }
 

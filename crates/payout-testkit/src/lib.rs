@@ -24,7 +24,7 @@ mod receiver;
 mod report;
 pub mod scenarios;
 
-pub use harness::Harness;
+pub use harness::{Harness, CLIENT_TIMEOUT, PATIENCE, SLOW_DELAY};
 pub use report::{Outcome, Report};
 
 use payout_platform::Brand;
