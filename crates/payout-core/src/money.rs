@@ -127,6 +127,9 @@ impl fmt::Display for Money {
 /// assert!(parse_amount("1,5").is_err());
 /// ```
 pub fn parse_amount(text: &str) -> Result<Decimal, Error> {
+    if let Some(d) = plain_decimal(text) {
+        return Ok(d);
+    }
     let t = text.trim();
     let parsed = if t.contains(['e', 'E']) {
         Decimal::from_scientific(t)
@@ -141,9 +144,92 @@ pub fn parse_amount(text: &str) -> Result<Decimal, Error> {
     })
 }
 
+/// The common shape of an amount, read directly: digits with at most one
+/// `.` between digits, 18 digits at most (so the mantissa fits an `i64`),
+/// no sign. The value and scale are exactly those of
+/// `Decimal::from_str_exact` (trailing zeros kept); `None` for anything
+/// else, which the general parse decides.
+fn plain_decimal(t: &str) -> Option<Decimal> {
+    let b = t.as_bytes();
+    if b.is_empty() || b.len() > 19 || b[0] == b'.' || b[b.len() - 1] == b'.' {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut digits = 0u32;
+    let mut scale = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 18 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+            }
+            b'.' if scale.is_none() => scale = Some(b.len() - 1 - i),
+            _ => return None,
+        }
+    }
+    let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
+    Some(Decimal::new(mantissa, scale))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_shape_reads_as_the_general_parse() {
+        let cases = [
+            "0",
+            "7",
+            "007",
+            "0.00",
+            "100000.00",
+            "9998989.1200",
+            "1.5",
+            "0.000001",
+            "123456789012345678",
+            "12345678901234567.8",
+            "1234567890123456789",
+            "1.",
+            ".5",
+            "1.2.3",
+            "9999999999999999999",
+            "-1",
+            "+1",
+            "",
+            "1e3",
+            " 1",
+        ];
+        for t in cases {
+            let general = Decimal::from_str_exact(t).ok();
+            match plain_decimal(t) {
+                Some(d) => {
+                    let g = general.unwrap_or_else(|| panic!("{t}: general parse refused"));
+                    assert_eq!(
+                        (d, d.scale(), d.to_string()),
+                        (g, g.scale(), g.to_string()),
+                        "{t}"
+                    );
+                }
+                None => assert!(
+                    t.len() > 18 || !t.bytes().all(|c| c.is_ascii_digit()) || t.is_empty(),
+                    "{t}: plain digits left to the general parse"
+                ),
+            }
+        }
+        assert_eq!(parse_amount("100000.00").unwrap().to_string(), "100000.00");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_shape_agrees_with_the_general_parse(t in "[0-9]{1,10}(\\.[0-9]{1,8})?") {
+            let d = plain_decimal(&t).expect("plain shape");
+            let g = Decimal::from_str_exact(&t).expect("general parse");
+            proptest::prop_assert_eq!((d, d.scale(), d.to_string()), (g, g.scale(), g.to_string()));
+        }
+    }
 
     #[test]
     fn keeps_scale() {

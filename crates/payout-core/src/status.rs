@@ -1,5 +1,6 @@
 //! A payout's state and status as the provider reports it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -128,16 +129,18 @@ impl Serialize for LocalTime {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PayoutStatus {
-    /// The provider's id (`paypro`, `vexora`, ...).
-    pub provider: String,
+    /// The provider's id (`paypro`, `vexora`, ...); borrowed from the
+    /// provider's static id, so a status costs no allocation for it.
+    pub provider: Cow<'static, str>,
     /// The merchant's trade number.
     pub trade_no: TradeNo,
     /// The provider's own number for the payout, when sent.
     pub platform_trade_no: Option<String>,
     /// The SDK's reading of `provider_status`.
     pub state: PayoutState,
-    /// The provider's raw status code (`0000`, `0015`, `00029`, ...).
-    pub provider_status: String,
+    /// The provider's raw status code (`0000`, `0015`, `00029`, ...);
+    /// documented codes are borrowed from the provider's static table.
+    pub provider_status: Cow<'static, str>,
     /// The provider's free-text message (not authoritative).
     pub message: Option<String>,
     /// The region's currency.
@@ -157,10 +160,10 @@ pub struct PayoutStatus {
 impl PayoutStatus {
     /// A status with only the mandatory parts; amounts, time and extras empty.
     pub fn new(
-        provider: impl Into<String>,
+        provider: impl Into<Cow<'static, str>>,
         trade_no: TradeNo,
         state: PayoutState,
-        provider_status: impl Into<String>,
+        provider_status: impl Into<Cow<'static, str>>,
         currency: Currency,
     ) -> Self {
         Self {

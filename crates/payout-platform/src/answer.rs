@@ -18,7 +18,7 @@ use payout_core::{parse_amount, Currency, Decimal, LocalTime, PayoutStatus, Trad
 
 use crate::bytescan;
 use crate::envelope::CODE_OK;
-use crate::status_code::state_of;
+use crate::status_code;
 
 /// The keys of a query answer's `data` read into typed fields: the
 /// general reading's list (any other key goes to `extra` there).
@@ -51,6 +51,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string without escapes or control characters.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
         let start = self.at;
@@ -174,7 +175,7 @@ fn scan(body: &[u8]) -> Option<(&str, DataFields<'_>)> {
 /// The status in a query answer of the common shape about `expected`, or
 /// `None` to leave the answer to the general reading.
 pub(crate) fn query_status(
-    provider: &str,
+    provider: &'static str,
     currency: Currency,
     zone: Tz,
     expected: &TradeNo,
@@ -190,13 +191,9 @@ pub(crate) fn query_status(
         return None;
     }
     let provider_status = status_code.filter(|s| !s.is_empty())?;
-    let mut status = PayoutStatus::new(
-        provider,
-        expected.clone(),
-        state_of(provider_status),
-        provider_status,
-        currency,
-    );
+    let (provider_status, state) = status_code::read(provider_status);
+    let mut status =
+        PayoutStatus::new(provider, expected.clone(), state, provider_status, currency);
     status.platform_trade_no = platform_trade_no
         .or(paypro_trade_no)
         .filter(|s| !s.is_empty())
@@ -205,9 +202,9 @@ pub(crate) fn query_status(
     status.order_amount = amount(order_amount)?;
     status.pay_amount = amount(pay_amount)?;
     status.amount = amount(amount_text)?;
-    if let Some(t) = success_time.filter(|t| !t.trim().is_empty()) {
+    if let Some(t) = success_time.map(str::trim).filter(|t| !t.is_empty()) {
         status.success_time = Some(LocalTime {
-            local: local_time(t.trim())?,
+            local: local_time(t)?,
             zone,
         });
     }
@@ -219,8 +216,11 @@ pub(crate) fn query_status(
 fn amount(text: Option<&str>) -> Option<Option<Decimal>> {
     match text {
         None => Some(None),
-        Some(t) if t.trim().is_empty() => Some(None),
-        Some(t) => parse_amount(t).ok().map(Some),
+        Some(t) => match parse_amount(t) {
+            Ok(d) => Some(Some(d)),
+            Err(_) if t.trim().is_empty() => Some(None),
+            Err(_) => None,
+        },
     }
 }
 

@@ -18,7 +18,7 @@ use crate::Scheme;
 /// or [`CallbackError::Unsigned`] (carrying the untrusted content) for a
 /// region that does not sign callbacks.
 pub fn verify(
-    provider: &str,
+    provider: &'static str,
     region: &Region,
     scheme: &Scheme,
     signer: &dyn Signer,

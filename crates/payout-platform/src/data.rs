@@ -60,7 +60,7 @@ pub fn amount(data: &Map<String, Value>, key: &str) -> Result<Option<Decimal>, D
 /// # Errors
 /// [`DataError`] naming the field that is missing or malformed.
 pub fn read_status(
-    provider: &str,
+    provider: &'static str,
     currency: Currency,
     zone: Tz,
     data: &Map<String, Value>,

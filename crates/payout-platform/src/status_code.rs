@@ -1,6 +1,8 @@
 //! The inner `data.status` table (spec §3) and its reading as a
 //! [`PayoutState`].
 
+use std::borrow::Cow;
+
 use payout_core::PayoutState;
 
 /// Success.
@@ -62,8 +64,23 @@ pub const STATUS_TABLE: &[(&str, &str, PayoutState)] = &[
 /// assert_eq!(state_of("12345"), PayoutState::Unknown);
 /// ```
 pub fn state_of(code: &str) -> PayoutState {
-    STATUS_TABLE
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or(PayoutState::Unknown, |(_, _, s)| *s)
+    read(code).1
+}
+
+/// Reads a status code, and gives it back as the table's own text when
+/// the table lists it (no allocation for documented codes).
+///
+/// ```
+/// use payout_platform::status_code::read;
+/// use payout_core::PayoutState;
+/// let (code, state) = read("0015");
+/// assert!(matches!(code, std::borrow::Cow::Borrowed("0015")));
+/// assert_eq!(state, PayoutState::Processing);
+/// assert_eq!(read("12345").1, PayoutState::Unknown);
+/// ```
+pub fn read(code: &str) -> (Cow<'static, str>, PayoutState) {
+    match STATUS_TABLE.iter().find(|(c, _, _)| *c == code) {
+        Some((c, _, s)) => (Cow::Borrowed(*c), *s),
+        None => (Cow::Owned(code.to_owned()), PayoutState::Unknown),
+    }
 }

@@ -71,7 +71,7 @@ pub fn signed_request(
     } else {
         Arc::clone(merchant_headers)
     };
-    let body = write_body(fields, in_body.then(|| sign.as_str()));
+    let body = write_body(fields, in_body.then(|| sign.as_bytes()));
     Ok(WireRequest {
         url: url.clone(),
         headers,
@@ -113,7 +113,7 @@ fn sent(&(k, v): &(&str, &str)) -> bool {
 /// copies, then checked in one pass: when some key or value needs
 /// escaping (never, for the platform's fields) it is written again with
 /// escapes.
-fn write_body(fields: &[(&str, &str)], sign: Option<&str>) -> Bytes {
+fn write_body(fields: &[(&str, &str)], sign: Option<&[u8]>) -> Bytes {
     let mut entries = usize::from(sign.is_some());
     // `{` `}` and, per entry, `"k":"v",` (one comma too many: the last one
     // becomes the closing brace).
@@ -127,9 +127,9 @@ fn write_body(fields: &[(&str, &str)], sign: Option<&str>) -> Bytes {
     out.push(b'{');
     for_each_entry(fields, sign, |k, v| {
         out.push(b'"');
-        out.extend_from_slice(k.as_bytes());
+        out.extend_from_slice(k);
         out.extend_from_slice(b"\":\"");
-        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(v);
         out.extend_from_slice(b"\",");
     });
     close(&mut out);
@@ -137,9 +137,9 @@ fn write_body(fields: &[(&str, &str)], sign: Option<&str>) -> Bytes {
         out = Vec::with_capacity(len + 16);
         out.push(b'{');
         for_each_entry(fields, sign, |k, v| {
-            write_json_str(&mut out, k);
+            write_json_str(&mut out, &String::from_utf8_lossy(k));
             out.push(b':');
-            write_json_str(&mut out, v);
+            write_json_str(&mut out, &String::from_utf8_lossy(v));
             out.push(b',');
         });
         close(&mut out);
@@ -150,23 +150,25 @@ fn write_body(fields: &[(&str, &str)], sign: Option<&str>) -> Bytes {
 }
 
 /// Calls `put` for each entry of the body in order: the sent fields, and
-/// `sign` at its sorted place.
+/// `sign` at its sorted place. Keys and values are handed over as the
+/// bytes of their text (the signature is hex digits, never re-checked as
+/// text).
 fn for_each_entry<'a>(
     fields: &[(&'a str, &'a str)],
-    mut sign: Option<&'a str>,
-    mut put: impl FnMut(&'a str, &'a str),
+    mut sign: Option<&'a [u8]>,
+    mut put: impl FnMut(&'a [u8], &'a [u8]),
 ) {
     for &(k, v) in fields.iter().filter(|f| sent(f)) {
         if let Some(s) = sign {
             if key_order(SIGN_KEY, k).is_lt() {
-                put(SIGN_KEY, s);
+                put(SIGN_KEY.as_bytes(), s);
                 sign = None;
             }
         }
-        put(k, v);
+        put(k.as_bytes(), v.as_bytes());
     }
     if let Some(s) = sign {
-        put(SIGN_KEY, s);
+        put(SIGN_KEY.as_bytes(), s);
     }
 }
 
@@ -319,7 +321,7 @@ mod tests {
         ];
         for fields in cases {
             for sign in [None, Some("abc")] {
-                let body = write_body(fields, sign);
+                let body = write_body(fields, sign.map(str::as_bytes));
                 let mut map = serde_json::Map::new();
                 for (k, v) in fields.iter().filter(|f| !f.1.is_empty()) {
                     map.insert((*k).into(), (*v).into());

@@ -104,7 +104,7 @@ fn create_answers() {
         .parse_create(&order, accepted_without_status.as_bytes())
         .unwrap();
     assert_eq!(
-        (s.state, s.provider_status.as_str()),
+        (s.state, &*s.provider_status),
         (PayoutState::Processing, "")
     );
     assert_eq!(s.amount, Some(order.amount), "the order's amount stands in");

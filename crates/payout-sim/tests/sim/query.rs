@@ -25,7 +25,7 @@ async fn each_state_reads_back_through_the_sdk() {
         assert_eq!(created.provider_status, "0015");
         assert!(created.platform_trade_no.is_some());
         let s = p.query_payout(&trade_no(t)).await.unwrap();
-        assert_eq!((s.state, s.provider_status.as_str()), (state, code), "{t}");
+        assert_eq!((s.state, &*s.provider_status), (state, code), "{t}");
         assert_eq!(
             s.success_time.is_some(),
             state == PayoutState::Succeeded,

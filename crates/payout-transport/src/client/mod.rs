@@ -158,18 +158,26 @@ impl HttpTransport {
         let started = Instant::now();
         let mut attempt = 1u32;
         loop {
-            let span = tracing::debug_span!("http", op = %operation, attempt, url = %request.url);
-            let t0 = Instant::now();
-            let result = self.send_once(operation, request).instrument(span).await;
-            let elapsed = t0.elapsed();
-            match &result {
-                Ok(resp) => {
-                    tracing::debug!(op = %operation, attempt, status = resp.status, ?elapsed, "answered")
+            // The span and the attempt's timing exist only for debug logs:
+            // without a debug subscriber the attempt reads no clock.
+            let result = if tracing::enabled!(tracing::Level::DEBUG) {
+                let span =
+                    tracing::debug_span!("http", op = %operation, attempt, url = %request.url);
+                let t0 = Instant::now();
+                let result = self.send_once(operation, request).instrument(span).await;
+                let elapsed = t0.elapsed();
+                match &result {
+                    Ok(resp) => {
+                        tracing::debug!(op = %operation, attempt, status = resp.status, ?elapsed, "answered")
+                    }
+                    Err(e) => {
+                        tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
+                    }
                 }
-                Err(e) => {
-                    tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
-                }
-            }
+                result
+            } else {
+                self.send_once(operation, request).await
+            };
             let err = match result.and_then(&read) {
                 Ok(value) => return Ok(value),
                 Err(e) => e,

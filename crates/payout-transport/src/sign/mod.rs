@@ -39,6 +39,12 @@ impl Signature {
         }
     }
 
+    /// The signature text as bytes (ASCII hex digits), without the UTF-8
+    /// check of [`Signature::as_str`].
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+
     /// The signature text.
     pub fn as_str(&self) -> &str {
         // Only ASCII hex digits are stored.
