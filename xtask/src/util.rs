@@ -1,8 +1,6 @@
 //! Running commands and finding the workspace root.
 
 use std::path::PathBuf;
-use std::process::Command;
-use std::time::Instant;
 
 /// The workspace root (the parent of this crate's directory).
 pub fn root() -> PathBuf {
@@ -17,19 +15,5 @@ pub fn run(program: &str, args: &[&str]) -> Result<(), String> {
 
 /// As [`run`], with extra environment variables.
 pub fn run_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    let shown = format!("{program} {}", args.join(" "));
-    eprintln!("==> {shown}");
-    let start = Instant::now();
-    let status = Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(root())
-        .status()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
-    eprintln!("<== {shown} ({:.1?})", start.elapsed());
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{shown}` failed ({status})"))
-    }
+    crate::new_provider::exec(&root(), program, args, env)
 }

@@ -66,15 +66,7 @@ fn head(w: &mut JsonWriter, drift: Drift, code: &str, msg: &str, now_ms: u64) {
 
 /// An accepted answer (`0000`, `success`) whose `data` object `data` fills.
 pub(crate) fn ok(drift: Drift, data: impl FnOnce(&mut JsonWriter)) -> Vec<u8> {
-    let mut w = JsonWriter::new(256);
-    head(
-        &mut w,
-        drift,
-        payout_platform::envelope::CODE_OK,
-        "success",
-        now_ms(),
-    );
-    w.begin("data");
+    let mut w = ok_open(drift);
     data(&mut w);
     w.end();
     w.finish()
