@@ -8,15 +8,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use payout_core::{
-    Balance, CallbackError, CallbackSigning, Capabilities, Clock, CreatePayout, Decimal, Error,
-    Operation, PayoutProvider, PayoutState, PayoutStatus, PayoutUpdate, ProviderSettings,
-    RegionCapability, SystemClock, TradeNo,
+    Balance, CallbackError, Capabilities, Clock, CreatePayout, Decimal, Error, Operation,
+    PayoutProvider, PayoutState, PayoutStatus, PayoutUpdate, ProviderSettings, RegionCapability,
+    SystemClock, TradeNo,
 };
 use payout_transport::{HeaderList, HttpTransport, Idempotency, RequestUrl, Signer, WireRequest};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::data::{amount, read_status, text};
-use crate::envelope::{Envelope, CODE_OK};
+use crate::envelope::Envelope;
 use crate::region::{Brand, Region};
 use crate::wire::{merchant_headers, signed_request};
 use crate::{answer, callback, create};
@@ -410,16 +410,6 @@ impl PayoutProvider for PlatformProvider {
     ) -> Result<PayoutUpdate, CallbackError> {
         self.parse_callback(headers, body)
     }
-}
-
-/// Whether an envelope body says "accepted" (used by the simulator's tests).
-pub fn is_accepted(body: &Map<String, Value>) -> bool {
-    body.get("code").and_then(text).as_deref() == Some(CODE_OK)
-}
-
-/// Whether callbacks of this region are signed.
-pub fn signs_callbacks(region: &Region) -> bool {
-    region.callback == CallbackSigning::Signed
 }
 
 #[cfg(test)]

@@ -154,20 +154,15 @@ pub(crate) fn final_job(
     let status = p.status.to_string();
     let final_body = body(ctx, signer, trade_no, p, &status, now_ms);
     let mut steps = Vec::with_capacity(3);
+    steps.push(Step {
+        kind: DeliveryKind::Final,
+        status: status.clone(),
+        body: final_body.clone(),
+    });
     if p.scenario.duplicate_callback {
-        steps.push(Step {
-            kind: DeliveryKind::Final,
-            status: status.clone(),
-            body: final_body.clone(),
-        });
+        // A duplicate repeats the final delivery verbatim.
         steps.push(Step {
             kind: DeliveryKind::Duplicate,
-            status,
-            body: final_body,
-        });
-    } else {
-        steps.push(Step {
-            kind: DeliveryKind::Final,
             status,
             body: final_body,
         });
