@@ -14,10 +14,16 @@ Configuration (lowest to highest precedence): --config FILE (TOML), then the
 environment, then flags.
   PAYOUT_PROVIDER        provider id (or --provider)
   PAYOUT_REGION          region id (or --region; default indonesia)
-  PAYOUT_BASE_URL        base URL incl. the region segment (or --base-url)
-  PAYOUT_MERCHANT_NO     merchant number (or --merchant-no)
-  PAYOUT_SECRET          merchant secret (never a flag; or --secret-file)
-  PAYOUT_SECRET_FILE     file holding the merchant secret
+  PAYOUT_BASE_URL        base URL (or --base-url): the platform's host and region
+                         segment; Xendit's API root. Commands that send need it,
+                         or --sandbox (PAYOUT_SANDBOX=1) for the published sandbox
+  PAYOUT_MERCHANT_NO     merchant number (or --merchant-no; PayPro, Vexora)
+  PAYOUT_SECRET          merchant secret / Xendit secret API key (never a flag;
+                         or --secret-file)
+  PAYOUT_SECRET_FILE     file holding the secret
+  PAYOUT_CALLBACK_TOKEN  Xendit webhook verification token (never a flag; or
+                         --callback-token-file)
+  PAYOUT_FOR_USER_ID     Xendit sub-account (or --for-user-id)
   PAYOUT_TIMEOUT_MS      per-attempt timeout in ms (or --timeout-ms)
   PAYOUT_CONNECT_TIMEOUT_MS  connect timeout in ms
   RUST_LOG               tracing on stderr (e.g. debug); the secret never appears
@@ -26,7 +32,9 @@ Output: one JSON object on stdout (`sim` and `demo` print text). Exit codes:
 0 ok; 1 `demo` balance reconciliation failed (or an internal error);
 2 usage/configuration; 3 rejected by the provider; 4 transport failure;
 5 invalid response or untrusted callback; 6 create outcome unknown (query
-before retrying); 7 wait deadline reached before the payout was final.";
+before retrying); 7 wait deadline reached before the payout was final;
+8 the provider proves no payout exists under the trade number (query, wait);
+9 create: a payout already exists under the trade number (nothing new placed).";
 
 /// `payout`: query, place and follow payouts with PayPro and Vexora.
 #[derive(Debug, Parser)]
@@ -96,9 +104,24 @@ pub struct Common {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Merchant number [env: PAYOUT_MERCHANT_NO].
+    /// Use the provider's published sandbox when no base URL is given
+    /// [env: PAYOUT_SANDBOX]. Commands that send refuse to run with neither.
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// Merchant number (PayPro, Vexora) [env: PAYOUT_MERCHANT_NO].
     #[arg(long, value_name = "DIGITS")]
     pub merchant_no: Option<String>,
+
+    /// File holding the callback verification token (Xendit's webhook
+    /// token) [env: PAYOUT_CALLBACK_TOKEN_FILE]; the token itself is read
+    /// from PAYOUT_CALLBACK_TOKEN, never from a flag.
+    #[arg(long, value_name = "FILE")]
+    pub callback_token_file: Option<PathBuf>,
+
+    /// Sub-account id sent as `for-user-id` (Xendit) [env: PAYOUT_FOR_USER_ID].
+    #[arg(long, value_name = "ID")]
+    pub for_user_id: Option<String>,
 
     /// File holding the merchant secret [env: PAYOUT_SECRET_FILE]. The secret
     /// itself is read from PAYOUT_SECRET, never from a flag.

@@ -10,6 +10,8 @@
 //! | 5 | invalid response (not JSON, truncated, too large, about another payout); for `verify-notify`: a bad or missing signature, a malformed body, or an unsigned callback (see below) |
 //! | 6 | `create` outcome unknown: the request may have been placed. **Query the trade number before any retry** |
 //! | 7 | `wait` only (extension): the payout was not final before the deadline. It is **not** failed; the last known status is printed with `"final": false` |
+//! | 8 | `query`/`wait`: the provider proves no payout exists under this trade number; stdout `{"provider":…,"trade_no":…,"state":"not_found"}` |
+//! | 9 | `create`: a payout already exists under this trade number; stdout holds its status plus `"duplicate": true`; nothing new was placed |
 //!
 //! `verify-notify` on a region whose callbacks are unsigned (Kenya) exits 5
 //! and prints the untrusted content with `"verified": false`: such a
@@ -38,6 +40,10 @@ pub enum Exit {
     OutcomeUnknown,
     /// 7: `wait` reached its deadline before the payout was final.
     NotFinal,
+    /// 8: the provider proves no payout exists under the trade number.
+    NotFound,
+    /// 9: a payout already exists under the trade number; nothing new placed.
+    Duplicate,
     /// 1: `demo` only: the balance reconciliation did not hold.
     Mismatch,
 }
@@ -54,6 +60,8 @@ impl Exit {
             Exit::InvalidResponse => 5,
             Exit::OutcomeUnknown => 6,
             Exit::NotFinal => 7,
+            Exit::NotFound => 8,
+            Exit::Duplicate => 9,
             Exit::Mismatch => 1,
         }
     }
@@ -71,6 +79,8 @@ impl Exit {
             | Error::ProviderUnavailable { .. } => Exit::Transport,
             Error::InvalidResponse { .. } => Exit::InvalidResponse,
             Error::OutcomeUnknown { .. } => Exit::OutcomeUnknown,
+            Error::NotFound { .. } => Exit::NotFound,
+            Error::Duplicate { .. } => Exit::Duplicate,
             _ => Exit::Internal,
         }
     }
@@ -152,6 +162,7 @@ mod tests {
                     operation: op,
                     code: "8000".into(),
                     msg: "sign error".into(),
+                    reason: payout::RejectReason::Other,
                 },
                 3,
             ),

@@ -29,10 +29,10 @@ impl PayoutUpdate {
 #[non_exhaustive]
 pub enum CallbackError {
     /// The signature does not match the body: forged or tampered.
-    #[error("callback signature does not match its body; refuse it and do not act on it")]
+    #[error("callback signature or token does not match; refuse it and do not act on it")]
     BadSignature,
     /// The callback carries no signature although the region signs callbacks.
-    #[error("callback has no `sign` field although this region signs callbacks; refuse it")]
+    #[error("callback carries no signature or token although this provider authenticates callbacks; refuse it")]
     MissingSignature,
     /// The region does not sign callbacks (e.g. Kenya): the content is
     /// parsed but cannot be trusted. Confirm it with a status query.
@@ -46,13 +46,13 @@ pub enum CallbackError {
     Unsupported(String),
 }
 
-/// The HTTP reply a callback handler must send.
+/// The HTTP reply to a callback. Each provider decides its own bodies
+/// (the platform acknowledges with `OK`; Xendit with an empty `200`).
 ///
 /// ```
 /// use payout_core::CallbackReply;
-/// assert_eq!(CallbackReply::ack().body, "OK");
-/// assert_eq!(CallbackReply::ack().status, 200);
-/// assert_ne!(CallbackReply::refuse().body, "OK");
+/// let ok = CallbackReply::new(200, "OK");
+/// assert_eq!(ok.status, 200);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CallbackReply {
@@ -63,22 +63,20 @@ pub struct CallbackReply {
 }
 
 impl CallbackReply {
-    /// The acknowledgement: HTTP 200, body `OK` (case-sensitive). The
-    /// provider stops re-delivering.
-    pub const fn ack() -> Self {
-        Self {
-            status: 200,
-            body: "OK",
-        }
+    /// A reply with `status` and `body`.
+    pub const fn new(status: u16, body: &'static str) -> Self {
+        Self { status, body }
     }
 
-    /// A refusal: HTTP 400 with a body other than `OK`, so the provider
+    /// The neutral acknowledgement: HTTP 200 with an empty body.
+    pub const fn ok_empty() -> Self {
+        Self::new(200, "")
+    }
+
+    /// The neutral refusal: HTTP 401 with an empty body, so the provider
     /// re-delivers later.
-    pub const fn refuse() -> Self {
-        Self {
-            status: 400,
-            body: "FAIL",
-        }
+    pub const fn unauthorized() -> Self {
+        Self::new(401, "")
     }
 }
 
@@ -90,13 +88,44 @@ pub enum ApplyDecision {
     Apply,
     /// Same state as recorded: acknowledge, change nothing.
     Duplicate,
-    /// The recorded state is final and the update would move it: acknowledge,
-    /// change nothing (e.g. a late `0015` after `0000`).
+    /// The recorded state is final and the update is a late non-final one
+    /// (e.g. a late `processing` after `succeeded`): acknowledge, change
+    /// nothing.
     KeepFinal,
+    /// `succeeded → reversed`: the only legal move out of a final state.
+    /// Record it, and treat it as its own event (the beneficiary is unpaid
+    /// again and the money is back in the balance).
+    Reversal,
+    /// The update contradicts a recorded final state (e.g. `failed` then
+    /// `succeeded`). Keep both observations, tell someone (it is logged at
+    /// `error` by the SDK's receivers), and confirm by query; never pick one
+    /// silently.
+    Conflict {
+        /// The final state recorded.
+        known: PayoutState,
+        /// The contradicting state reported.
+        reported: PayoutState,
+    },
+}
+
+impl ApplyDecision {
+    /// A stable short name (`apply`, `duplicate`, `keep_final`,
+    /// `reversal`, `conflict`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ApplyDecision::Apply => "apply",
+            ApplyDecision::Duplicate => "duplicate",
+            ApplyDecision::KeepFinal => "keep_final",
+            ApplyDecision::Reversal => "reversal",
+            ApplyDecision::Conflict { .. } => "conflict",
+        }
+    }
 }
 
 /// Decides whether an update may be applied over a known state. A final
-/// state is never overwritten; duplicates are recognised.
+/// state is never overwritten, except `succeeded → reversed`; a final
+/// update contradicting another final state is a conflict; duplicates are
+/// recognised.
 ///
 /// ```
 /// use payout_core::{decide_update, ApplyDecision, PayoutState::*};
@@ -104,12 +133,47 @@ pub enum ApplyDecision {
 /// assert_eq!(decide_update(Some(Processing), Succeeded), ApplyDecision::Apply);
 /// assert_eq!(decide_update(Some(Succeeded), Succeeded), ApplyDecision::Duplicate);
 /// assert_eq!(decide_update(Some(Succeeded), Processing), ApplyDecision::KeepFinal);
+/// assert_eq!(decide_update(Some(Succeeded), Reversed), ApplyDecision::Reversal);
+/// assert_eq!(
+///     decide_update(Some(Failed), Succeeded),
+///     ApplyDecision::Conflict { known: Failed, reported: Succeeded }
+/// );
 /// ```
 pub fn decide_update(known: Option<PayoutState>, update: PayoutState) -> ApplyDecision {
     match known {
         None => ApplyDecision::Apply,
         Some(k) if k == update => ApplyDecision::Duplicate,
+        Some(PayoutState::Succeeded) if update == PayoutState::Reversed => ApplyDecision::Reversal,
+        Some(k) if k.is_final() && update.is_final() => ApplyDecision::Conflict {
+            known: k,
+            reported: update,
+        },
         Some(k) if k.is_final() => ApplyDecision::KeepFinal,
         Some(_) => ApplyDecision::Apply,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A final state is only ever left for `succeeded → reversed`, and
+        /// every contradiction between final states is a conflict.
+        #[test]
+        fn final_states_are_never_left_silently(
+            known in prop::sample::select(PayoutState::ALL.to_vec()),
+            update in prop::sample::select(PayoutState::ALL.to_vec()),
+        ) {
+            let d = decide_update(Some(known), update);
+            if known.is_final() {
+                let moves = matches!(d, ApplyDecision::Apply | ApplyDecision::Reversal);
+                prop_assert_eq!(moves, known == PayoutState::Succeeded && update == PayoutState::Reversed);
+                if update.is_final() && update != known && !moves {
+                    prop_assert_eq!(d, ApplyDecision::Conflict { known, reported: update });
+                }
+            }
+        }
     }
 }

@@ -4,27 +4,20 @@ use serde::Serialize;
 
 use crate::error::Operation;
 use crate::money::Currency;
-
-/// Where a request's signature travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum SignPlacement {
-    /// A `sign` field in the JSON body.
-    Body,
-    /// An HTTP header named `sign`.
-    Header,
-    /// No request signature.
-    None,
-}
+use crate::retry::Idempotency;
+use crate::trade_no::TradeNoRule;
 
 /// How callbacks are authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CallbackSigning {
-    /// Signed; an unsigned or badly signed callback is refused.
+    /// Signed over their content; an unsigned or badly signed callback is
+    /// refused.
     Signed,
+    /// Authenticated by a static token in a header (it proves the sender,
+    /// not the body); a missing or wrong token is refused.
+    Token,
     /// Unsigned: the content must be confirmed by a status query.
     Unsigned,
     /// The region sends no callbacks.
@@ -42,8 +35,6 @@ pub struct RegionCapability {
     pub zone: &'static str,
     /// Operations offered in this region.
     pub operations: Vec<Operation>,
-    /// Where request signatures travel.
-    pub sign_placement: SignPlacement,
     /// How callbacks are authenticated.
     pub callback_signing: CallbackSigning,
 }
@@ -53,18 +44,72 @@ pub struct RegionCapability {
 ///
 /// ```
 /// use payout_core::{Capabilities, error::Operation};
-/// let caps = Capabilities { provider: "demo", regions: vec![] };
+/// let caps = Capabilities::new("demo", vec![]);
 /// assert!(!caps.supports("indonesia", Operation::QueryPayout));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Capabilities {
     /// Provider id.
     pub provider: &'static str,
     /// Regions served.
     pub regions: Vec<RegionCapability>,
+    /// How the provider de-duplicates a create, which decides whether a
+    /// create may be repeated after its outcome is unknown.
+    pub create_dedup: CreateDedup,
+    /// The provider's rule for trade numbers.
+    #[serde(skip)]
+    pub trade_no: TradeNoRule,
+}
+
+/// How a provider de-duplicates creates: what makes a repeated create
+/// under the **same** trade number safe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CreateDedup {
+    /// An idempotency key sent with the create (Xendit): a repeat with the
+    /// same key and body returns the original payout. The transport retries
+    /// such a create by itself.
+    IdempotencyKey,
+    /// The provider refuses a second create under a trade number it already
+    /// knows (the platform's duplicate `tradeNo` rejection): a repeat either
+    /// places the payout (it was never placed) or is refused as a duplicate,
+    /// which the SDK turns into [`crate::Error::Duplicate`] after a query.
+    /// Not retried automatically; [`crate::resolve::resolve_unknown`] may.
+    UniqueTradeNo,
+    /// No de-duplication: never repeat a create whose outcome is unknown.
+    None,
+}
+
+impl CreateDedup {
+    /// How the transport treats a create under this rule.
+    pub fn idempotency(&self) -> Idempotency {
+        match self {
+            CreateDedup::IdempotencyKey => Idempotency::KeyedCreate,
+            CreateDedup::UniqueTradeNo | CreateDedup::None => Idempotency::MovesMoney,
+        }
+    }
+
+    /// Whether re-sending the same order under the same trade number can
+    /// never place a second payout.
+    pub fn resend_is_safe(&self) -> bool {
+        !matches!(self, CreateDedup::None)
+    }
 }
 
 impl Capabilities {
+    /// A declaration with no create de-duplication and the SDK's outer
+    /// trade-number bound; adjust the public fields as the provider needs.
+    pub fn new(provider: &'static str, regions: Vec<RegionCapability>) -> Self {
+        Self {
+            provider,
+            regions,
+            create_dedup: CreateDedup::None,
+            trade_no: TradeNoRule::max_len(provider, crate::trade_no::MAX_TRADE_NO_LEN),
+        }
+    }
+
     /// The declaration for one region.
     pub fn region(&self, id: &str) -> Option<&RegionCapability> {
         self.regions.iter().find(|r| r.id == id)

@@ -2,7 +2,52 @@
 
 use std::fmt;
 
+use crate::status::PayoutStatus;
 use crate::trade_no::TradeNo;
+
+/// Why a provider refused a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// The trade number (or idempotency key) was used before.
+    DuplicateTradeNo,
+    /// The merchant's balance does not cover the payout.
+    InsufficientBalance,
+    /// The request broke one of the provider's rules (a field, an amount,
+    /// a channel).
+    InvalidRequest,
+    /// Authentication or signature refused, or the key lacks permission.
+    Authentication,
+    /// Not found (a query or cancel about an unknown payout).
+    NotFound,
+    /// The operation is not allowed in the payout's current state (e.g. a
+    /// cancel after the payout was handed to the bank).
+    NotAllowed,
+    /// Any other documented rejection.
+    Other,
+}
+
+impl RejectReason {
+    /// A stable short name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RejectReason::DuplicateTradeNo => "duplicate_trade_no",
+            RejectReason::InsufficientBalance => "insufficient_balance",
+            RejectReason::InvalidRequest => "invalid_request",
+            RejectReason::Authentication => "authentication",
+            RejectReason::NotFound => "not_found",
+            RejectReason::NotAllowed => "not_allowed",
+            RejectReason::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// What a caller may do after an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,24 +74,29 @@ pub enum Operation {
     Balance,
     /// Verify and parse a notify callback.
     Callback,
+    /// Cancel a payout that has not been paid yet.
+    CancelPayout,
 }
 
 impl Operation {
     /// Every operation, in declaration order.
-    pub const ALL: [Operation; 4] = [
+    pub const ALL: [Operation; 5] = [
         Operation::QueryPayout,
         Operation::CreatePayout,
         Operation::Balance,
         Operation::Callback,
+        Operation::CancelPayout,
     ];
 
-    /// A short stable name (`query`, `create`, `balance`, `callback`).
+    /// A short stable name (`query`, `create`, `balance`, `callback`,
+    /// `cancel`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Operation::QueryPayout => "query",
             Operation::CreatePayout => "create",
             Operation::Balance => "balance",
             Operation::Callback => "callback",
+            Operation::CancelPayout => "cancel",
         }
     }
 }
@@ -131,8 +181,10 @@ pub enum Error {
         body_excerpt: String,
     },
 
-    /// The provider reported a system error (outer code `5000`): the request
-    /// itself was not judged. Retry later.
+    /// The provider reported a temporary system error (the platform's outer
+    /// `5000`; an HTTP 5xx with an error body elsewhere): the request itself
+    /// was not judged. Retry later (a create: query first, unless the
+    /// provider's create is idempotent).
     #[error("{operation}: provider system error (code {code}, msg {msg:?}); retry later")]
     ProviderUnavailable {
         /// The operation.
@@ -143,20 +195,46 @@ pub enum Error {
         msg: String,
     },
 
-    /// The provider refused the request (outer code other than `0000`).
-    /// For a create, the payout was **not** placed.
-    #[error("{operation} rejected by the provider: code {code}, msg {msg:?}")]
+    /// The provider refused the request with a documented rejection. For a
+    /// create, the payout was **not** placed by this request, and (when the
+    /// SDK could ask) a query found no payout under its trade number.
+    #[error("{operation} rejected by the provider ({reason}): code {code}, msg {msg:?}")]
     Rejected {
         /// The operation.
         operation: Operation,
-        /// Outer `code`, verbatim.
+        /// The provider's error code, verbatim.
         code: String,
-        /// Outer `msg`, verbatim.
+        /// The provider's message, verbatim.
         msg: String,
+        /// Why, as far as the SDK can tell.
+        reason: RejectReason,
+    },
+
+    /// A create was refused because a payout **already exists** under this
+    /// trade number (or idempotency key). Nothing new was placed; `existing`
+    /// is that payout's status as a query found it. Never re-send under a
+    /// new trade number because of this.
+    #[error("a payout already exists under trade number {trade_no} (state {}); nothing new was placed", existing.state)]
+    Duplicate {
+        /// The trade number.
+        trade_no: TradeNo,
+        /// The existing payout's status.
+        existing: Box<PayoutStatus>,
+    },
+
+    /// The provider **proves** that no payout exists under this trade number
+    /// (only providers whose protocol can prove it return this, e.g. an
+    /// empty list from Xendit's lookup by reference).
+    #[error("{operation}: the provider has no payout under trade number {trade_no}")]
+    NotFound {
+        /// The operation.
+        operation: Operation,
+        /// The trade number looked up.
+        trade_no: TradeNo,
     },
 
     /// The answer could not be understood (not JSON, truncated, too large,
-    /// missing fields, mismatching trade number).
+    /// missing fields, mismatching trade number, an undocumented code).
     #[error("{operation} got an invalid response: {message}")]
     InvalidResponse {
         /// The operation.
@@ -193,7 +271,8 @@ impl Error {
         }
     }
 
-    /// What a caller may do after this error.
+    /// What a caller may do after this error: [`crate::retry::advice`],
+    /// the workspace's one retry table.
     ///
     /// ```
     /// use payout_core::{Error, RetryAdvice, error::Operation};
@@ -201,25 +280,22 @@ impl Error {
     /// assert_eq!(e.retry_advice(), RetryAdvice::Safe);
     /// ```
     pub fn retry_advice(&self) -> RetryAdvice {
+        crate::retry::advice(self)
+    }
+
+    /// The operation this error belongs to, where it names one.
+    pub fn operation(&self) -> Option<Operation> {
         match self {
-            Error::Config { .. }
-            | Error::Validation { .. }
-            | Error::Unsupported { .. }
-            | Error::Rejected { .. } => RetryAdvice::Never,
-            Error::NotSent { .. } | Error::ProviderUnavailable { .. } => RetryAdvice::Safe,
-            Error::NoAnswer { operation, .. } | Error::InvalidResponse { operation, .. } => {
-                idempotent_or_query_first(*operation)
-            }
-            Error::HttpStatus {
-                operation, status, ..
-            } => {
-                if *status >= 500 || *status == 429 || *status == 408 {
-                    idempotent_or_query_first(*operation)
-                } else {
-                    RetryAdvice::Never
-                }
-            }
-            Error::OutcomeUnknown { .. } => RetryAdvice::QueryFirst,
+            Error::NotSent { operation, .. }
+            | Error::NoAnswer { operation, .. }
+            | Error::HttpStatus { operation, .. }
+            | Error::ProviderUnavailable { operation, .. }
+            | Error::Rejected { operation, .. }
+            | Error::NotFound { operation, .. }
+            | Error::InvalidResponse { operation, .. }
+            | Error::Unsupported { operation, .. } => Some(*operation),
+            Error::Duplicate { .. } | Error::OutcomeUnknown { .. } => Some(Operation::CreatePayout),
+            Error::Config { .. } | Error::Validation { .. } => None,
         }
     }
 
@@ -239,17 +315,11 @@ impl Error {
             Error::HttpStatus { .. } => "http_status",
             Error::ProviderUnavailable { .. } => "provider_unavailable",
             Error::Rejected { .. } => "rejected",
+            Error::Duplicate { .. } => "duplicate",
+            Error::NotFound { .. } => "not_found",
             Error::InvalidResponse { .. } => "invalid_response",
             Error::OutcomeUnknown { .. } => "outcome_unknown",
         }
-    }
-}
-
-fn idempotent_or_query_first(op: Operation) -> RetryAdvice {
-    if op == Operation::CreatePayout {
-        RetryAdvice::QueryFirst
-    } else {
-        RetryAdvice::Safe
     }
 }
 

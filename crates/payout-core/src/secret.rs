@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer};
 /// assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
 /// assert_eq!(s.expose().len(), 32);
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {

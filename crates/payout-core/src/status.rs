@@ -13,10 +13,13 @@ use crate::trade_no::TradeNo;
 
 /// Where a payout stands.
 ///
-/// Only [`PayoutState::Succeeded`] and [`PayoutState::Failed`] are final.
-/// [`PayoutState::Unknown`] means the provider sent a status code no table
-/// lists: it is **not** a failure (a payout wrongly reported failed may be
-/// re-sent and pay twice); keep polling or ask the provider.
+/// Final states: [`PayoutState::Succeeded`], [`PayoutState::Failed`],
+/// [`PayoutState::Cancelled`] and [`PayoutState::Reversed`]. A final state
+/// is never left, with one exception: `succeeded → reversed` (the money
+/// came back later), which [`crate::decide_update`] reports as its own
+/// event. [`PayoutState::Unknown`] means the provider sent a status no
+/// table lists: it is **not** a failure (a payout wrongly reported failed
+/// may be re-sent and pay twice); keep polling or ask the provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -27,20 +30,52 @@ pub enum PayoutState {
     Succeeded,
     /// Definitely not paid; the money is released.
     Failed,
+    /// Cancelled on the merchant's request before it was paid: final,
+    /// nothing paid.
+    Cancelled,
+    /// Reported paid, then returned by the bank or network: the beneficiary
+    /// is unpaid and the money is back in the merchant's balance. Final.
+    Reversed,
     /// The provider's answer does not tell (undocumented status code).
     Unknown,
 }
 
 impl PayoutState {
-    /// True for `Succeeded` and `Failed`.
+    /// Every state, in declaration order.
+    pub const ALL: [PayoutState; 6] = [
+        PayoutState::Processing,
+        PayoutState::Succeeded,
+        PayoutState::Failed,
+        PayoutState::Cancelled,
+        PayoutState::Reversed,
+        PayoutState::Unknown,
+    ];
+
+    /// True for `Succeeded`, `Failed`, `Cancelled` and `Reversed`.
     ///
     /// ```
     /// use payout_core::PayoutState;
     /// assert!(PayoutState::Failed.is_final());
+    /// assert!(PayoutState::Reversed.is_final());
     /// assert!(!PayoutState::Unknown.is_final());
     /// ```
     pub fn is_final(&self) -> bool {
-        matches!(self, PayoutState::Succeeded | PayoutState::Failed)
+        matches!(
+            self,
+            PayoutState::Succeeded
+                | PayoutState::Failed
+                | PayoutState::Cancelled
+                | PayoutState::Reversed
+        )
+    }
+
+    /// True when the beneficiary ended up paid nothing (`failed`,
+    /// `cancelled`, `reversed`).
+    pub fn is_unpaid_final(&self) -> bool {
+        matches!(
+            self,
+            PayoutState::Failed | PayoutState::Cancelled | PayoutState::Reversed
+        )
     }
 
     /// The stable lower-case name used in JSON output.
@@ -49,6 +84,8 @@ impl PayoutState {
             PayoutState::Processing => "processing",
             PayoutState::Succeeded => "succeeded",
             PayoutState::Failed => "failed",
+            PayoutState::Cancelled => "cancelled",
+            PayoutState::Reversed => "reversed",
             PayoutState::Unknown => "unknown",
         }
     }
@@ -145,13 +182,15 @@ pub struct PayoutStatus {
     pub message: Option<String>,
     /// The region's currency.
     pub currency: Currency,
-    /// `orderAmount`, where the region reports it.
-    pub order_amount: Option<Decimal>,
-    /// `payAmount`, where the region reports it.
-    pub pay_amount: Option<Decimal>,
-    /// `amount`, where the region reports it.
+    /// The amount the merchant ordered, where the provider reports it
+    /// separately from what was paid (the platform's `orderAmount`).
+    pub requested_amount: Option<Decimal>,
+    /// The amount actually delivered, where the provider reports it
+    /// separately (the platform's `payAmount`).
+    pub paid_amount: Option<Decimal>,
+    /// The payout's amount, where the provider reports one amount.
     pub amount: Option<Decimal>,
-    /// When the payout succeeded, in the region's local time.
+    /// When the payout succeeded, in the provider's local time.
     pub success_time: Option<LocalTime>,
     /// Every other field the provider sent, verbatim.
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -174,8 +213,8 @@ impl PayoutStatus {
             provider_status: provider_status.into(),
             message: None,
             currency,
-            order_amount: None,
-            pay_amount: None,
+            requested_amount: None,
+            paid_amount: None,
             amount: None,
             success_time: None,
             extra: BTreeMap::new(),

@@ -7,8 +7,54 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-/// Longest trade number the platforms accept.
-pub const MAX_TRADE_NO_LEN: usize = 32;
+/// The SDK's outer bound on a trade number's length. Each provider has its
+/// own, usually tighter, limit ([`TradeNoRule`]), checked before sending.
+pub const MAX_TRADE_NO_LEN: usize = 255;
+
+/// A provider's rule for trade numbers, checked before anything is sent
+/// (the platform: 32 characters; Xendit: 100, the `Idempotency-key` limit).
+///
+/// ```
+/// use payout_core::{TradeNo, TradeNoRule};
+/// let rule = TradeNoRule::max_len("paypro", 32);
+/// assert!(rule.check(&TradeNo::new("PO-1")?).is_ok());
+/// let long = TradeNo::new("x".repeat(40))?;
+/// assert!(rule.check(&long).unwrap_err().to_string().contains("at most 32"));
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TradeNoRule {
+    /// The provider's id, named in the error.
+    pub provider: &'static str,
+    /// The longest trade number the provider accepts.
+    pub max_len: usize,
+}
+
+impl TradeNoRule {
+    /// A rule limiting the length to `max_len`.
+    pub const fn max_len(provider: &'static str, max_len: usize) -> Self {
+        Self { provider, max_len }
+    }
+
+    /// Checks `trade_no`.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] naming the limit.
+    pub fn check(&self, trade_no: &TradeNo) -> Result<(), Error> {
+        if trade_no.as_str().len() > self.max_len {
+            return Err(Error::validation(
+                "trade_no",
+                format!(
+                    "{} accepts trade numbers of at most {} characters (got {}); use a shorter one",
+                    self.provider,
+                    self.max_len,
+                    trade_no.as_str().len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// The merchant's own payout number (`tradeNo` on the wire).
 ///

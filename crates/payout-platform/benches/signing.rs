@@ -19,7 +19,7 @@ use md5::{Digest, Md5};
 use payout_core::{
     Beneficiary, Contact, CreatePayout, FixedClock, ProviderSettings, Secret, TradeNo,
 };
-use payout_platform::{AmountRule, Brand, Paths, PlatformProvider, Region, Source, WireField};
+use payout_platform::{AmountRule, Brand, Paths, Region, Source, WireField};
 use payout_transport::{HttpTransport, TransportConfig};
 
 /// A query answer as the simulator sends it (variant A).
@@ -122,7 +122,8 @@ fn main() {
         Secret::new(SECRET),
     );
     let transport = HttpTransport::new(TransportConfig::default()).expect("client");
-    let p = PlatformProvider::new(&BENCH, &settings, transport)
+    let p = BENCH
+        .provider(&settings, transport)
         .expect("provider")
         .with_clock(std::sync::Arc::new(FixedClock(1_728_613_320_708)));
     let trade_no = TradeNo::new("test_00000002").expect("trade no");

@@ -199,8 +199,8 @@ pub(crate) fn query_status(
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
     status.message = message.map(str::to_owned);
-    status.order_amount = amount(order_amount)?;
-    status.pay_amount = amount(pay_amount)?;
+    status.requested_amount = amount(order_amount)?;
+    status.paid_amount = amount(pay_amount)?;
     status.amount = amount(amount_text)?;
     if let Some(t) = success_time.map(str::trim).filter(|t| !t.is_empty()) {
         status.success_time = Some(LocalTime {

@@ -95,8 +95,8 @@ pub fn read_status(
         .and_then(text)
         .filter(|s| !s.is_empty());
     status.message = data.get("message").and_then(text);
-    status.order_amount = amount(data, "orderAmount")?;
-    status.pay_amount = amount(data, "payAmount")?;
+    status.requested_amount = amount(data, "orderAmount")?;
+    status.paid_amount = amount(data, "payAmount")?;
     status.amount = amount(data, "amount")?;
     let mut keep_raw_time = false;
     if let Some(t) = data

@@ -103,10 +103,13 @@ impl Envelope {
                 code: self.code,
                 msg: self.msg,
             }),
+            // The platform documents no codes for the reasons (and the SDK
+            // never keys on `msg` text).
             _ => Err(Error::Rejected {
                 operation,
                 code: self.code,
                 msg: self.msg,
+                reason: payout_core::RejectReason::Other,
             }),
         }
     }

@@ -42,8 +42,8 @@ pub mod status_code;
 pub mod testing;
 pub mod wire;
 
-pub use provider::PlatformProvider;
+pub use provider::{Platform, PlatformProvider, MAX_TRADE_NO_LEN};
 pub use region::{
     AmountRule, Brand, NotifyUrlRule, Paths, QueryVariant, Region, Rule, Source, WireField,
 };
-pub use scheme::Scheme;
+pub use scheme::{Scheme, SignPlacement};

@@ -1,18 +1,15 @@
-//! [`PlatformProvider`]: one brand, one region, one merchant account.
-//!
-//! Building requests and parsing answers are pure methods (no I/O, no
-//! clock): the async trait methods only add the clock reading and the
-//! transport around them.
+//! [`Platform`]: the platform protocol for one brand, one region, one
+//! merchant account, as a pure [`PayoutProtocol`]; [`PlatformProvider`]
+//! is it on a transport.
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
 use payout_core::{
-    Balance, CallbackError, Capabilities, Clock, CreatePayout, Decimal, Error, Operation,
-    PayoutProvider, PayoutState, PayoutStatus, PayoutUpdate, ProviderSettings, RegionCapability,
-    SystemClock, TradeNo,
+    Balance, CallbackError, CallbackReply, Capabilities, CreateDedup, CreatePayout, Decimal, Error,
+    Operation, PayoutState, PayoutStatus, PayoutUpdate, ProviderSettings, RegionCapability,
+    TradeNo, TradeNoRule,
 };
-use payout_transport::{HeaderList, HttpTransport, Idempotency, RequestUrl, Signer, WireRequest};
+use payout_transport::{
+    Connector, HeaderList, PayoutProtocol, RequestUrl, Signer, WireRequest, WireResponse,
+};
 use serde_json::Value;
 
 use crate::data::{amount, read_status, text};
@@ -21,34 +18,38 @@ use crate::region::{Brand, Region};
 use crate::wire::{merchant_headers, signed_request};
 use crate::{answer, callback, create};
 
-/// A brand of the platform configured for one region and merchant.
+/// The longest trade number the platform accepts.
+pub const MAX_TRADE_NO_LEN: usize = 32;
+
+/// A brand of the platform on a transport: a complete
+/// [`payout_core::PayoutProvider`].
+pub type PlatformProvider = Connector<Platform>;
+
+/// A brand of the platform configured for one region and merchant: pure
+/// request building and answer parsing.
 #[derive(Debug)]
-pub struct PlatformProvider {
+pub struct Platform {
     brand: &'static Brand,
     region: &'static Region,
     /// The `merchantNo` header, built once and shared by every request.
     headers: HeaderList,
     signer: Box<dyn Signer>,
-    transport: HttpTransport,
-    clock: Arc<dyn Clock>,
     query_url: RequestUrl,
     create_url: RequestUrl,
     balance_url: RequestUrl,
 }
 
-impl PlatformProvider {
-    /// Builds a provider from settings, on a shared transport.
+impl Platform {
+    /// Configures the protocol from settings.
     ///
-    /// An empty `base_url` falls back to the region's published sandbox.
+    /// [`payout_core::Endpoint::Sandbox`] means the region's published
+    /// sandbox; [`payout_core::Endpoint::Url`] is the host **and** region
+    /// segment.
     ///
     /// # Errors
     /// [`Error::Config`] for an unknown region (the message lists the known
     /// ones), a bad base URL, or a missing merchant number or secret.
-    pub fn new(
-        brand: &'static Brand,
-        settings: &ProviderSettings,
-        transport: HttpTransport,
-    ) -> Result<Self, Error> {
+    pub fn new(brand: &'static Brand, settings: &ProviderSettings) -> Result<Self, Error> {
         let region = brand.region(&settings.region).ok_or_else(|| {
             Error::config(format!(
                 "{} has no region {:?}; known regions: {}",
@@ -57,14 +58,14 @@ impl PlatformProvider {
                 brand.region_ids().collect::<Vec<_>>().join(", ")
             ))
         })?;
-        let base = match settings.base_url.trim() {
-            "" => region.sandbox_base_url.ok_or_else(|| {
+        let base = match settings.base_url() {
+            None => region.sandbox_base_url.ok_or_else(|| {
                 Error::config(format!(
                     "no base URL for {} {}: none is published; set base_url (PAYOUT_BASE_URL) to the host and region segment the provider gave you",
                     brand.name, region.id
                 ))
             })?,
-            b => b,
+            Some(b) => b,
         };
         let base = base.trim_end_matches('/');
         let valid_scheme = base.starts_with("http://") || base.starts_with("https://");
@@ -77,15 +78,14 @@ impl PlatformProvider {
                 "base URL {base:?} must be an http:// or https:// URL such as https://openapi-test.paypro.tech/indonesia-pay (host plus region segment, no query)"
             )));
         }
-        if settings.merchant_no.is_empty()
-            || !settings.merchant_no.bytes().all(|b| b.is_ascii_digit())
-        {
+        let merchant_no = settings.credentials.account_or_empty();
+        if merchant_no.is_empty() || !merchant_no.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::config(format!(
-                "merchant number {:?} must be the digits the provider issued (PAYOUT_MERCHANT_NO)",
-                settings.merchant_no
+                "merchant number {merchant_no:?} must be the digits the provider issued (PAYOUT_MERCHANT_NO)"
             )));
         }
-        if settings.secret.is_empty() {
+        let secret = &settings.credentials.api_secret;
+        if secret.is_empty() {
             return Err(Error::config(
                 "the merchant secret is empty; set PAYOUT_SECRET or use --secret-file",
             ));
@@ -95,20 +95,12 @@ impl PlatformProvider {
         Ok(Self {
             brand,
             region,
-            headers: merchant_headers(&settings.merchant_no)?,
-            signer: brand.scheme.signer(&settings.secret),
-            transport,
-            clock: Arc::new(SystemClock),
+            headers: merchant_headers(merchant_no)?,
+            signer: brand.scheme.signer(secret),
             query_url: url(region.paths.query)?,
             create_url: url(region.paths.create)?,
             balance_url: url(region.paths.balance)?,
         })
-    }
-
-    /// Replaces the clock (tests, snapshots).
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
     }
 
     /// The brand.
@@ -239,7 +231,7 @@ impl PlatformProvider {
         if status.platform_trade_no.is_none() {
             status.platform_trade_no = data.get("serialNumber").and_then(text);
         }
-        if status.amount.is_none() && status.order_amount.is_none() {
+        if status.amount.is_none() && status.requested_amount.is_none() {
             status.amount = Some(order.amount);
         }
         Ok(status)
@@ -316,26 +308,31 @@ impl PlatformProvider {
     /// The capability declaration of a brand: every region with the
     /// operations it offers.
     pub fn declare(brand: &'static Brand) -> Capabilities {
-        Capabilities {
-            provider: brand.id,
-            regions: brand
-                .regions
-                .iter()
-                .map(|r| RegionCapability {
-                    id: r.id,
-                    currency: r.currency,
-                    zone: r.zone.name(),
-                    operations: Operation::ALL.to_vec(),
-                    sign_placement: brand.scheme.placement(r.sign),
-                    callback_signing: r.callback,
-                })
-                .collect(),
-        }
+        let operations = [
+            Operation::QueryPayout,
+            Operation::CreatePayout,
+            Operation::Balance,
+            Operation::Callback,
+        ];
+        let regions = brand
+            .regions
+            .iter()
+            .map(|r| RegionCapability {
+                id: r.id,
+                currency: r.currency,
+                zone: r.zone.name(),
+                operations: operations.to_vec(),
+                callback_signing: r.callback,
+            })
+            .collect();
+        let mut caps = Capabilities::new(brand.id, regions);
+        caps.create_dedup = CreateDedup::UniqueTradeNo;
+        caps.trade_no = TradeNoRule::max_len(brand.id, MAX_TRADE_NO_LEN);
+        caps
     }
 }
 
-#[async_trait]
-impl PayoutProvider for PlatformProvider {
+impl PayoutProtocol for Platform {
     fn id(&self) -> &'static str {
         self.brand.id
     }
@@ -348,59 +345,42 @@ impl PayoutProvider for PlatformProvider {
         Self::declare(self.brand)
     }
 
-    async fn query_payout(&self, trade_no: &TradeNo) -> Result<PayoutStatus, Error> {
-        let req = self.build_query(trade_no, self.clock.now_millis())?;
-        // Read inside the transport's loop, so that an outer 5000 is retried
-        // like a 5xx.
-        let status = self
-            .transport
-            .send_and_read(
-                Operation::QueryPayout,
-                &req,
-                Idempotency::Idempotent,
-                |resp| self.parse_query(trade_no, &resp.body),
-            )
-            .await?;
-        tracing::debug!(provider = self.brand.id, region = self.region.id, trade_no = %trade_no, state = %status.state, code = %status.provider_status, "queried");
-        Ok(status)
+    fn build_query(&self, trade_no: &TradeNo, now_ms: u64) -> Result<WireRequest, Error> {
+        Platform::build_query(self, trade_no, now_ms)
     }
 
-    fn validate_payout(&self, request: &CreatePayout) -> Result<(), Error> {
-        create::payout_fields(self.brand.id, self.region, request).map(|_| ())
+    fn parse_query(
+        &self,
+        trade_no: &TradeNo,
+        response: &WireResponse,
+    ) -> Result<PayoutStatus, Error> {
+        let body = &response.success(Operation::QueryPayout)?.body;
+        Platform::parse_query(self, trade_no, body)
     }
 
-    async fn create_payout(&self, order: &CreatePayout) -> Result<PayoutStatus, Error> {
-        let req = self.build_create(order, self.clock.now_millis())?;
-        let unknown = |cause: Error| Error::OutcomeUnknown {
-            trade_no: order.trade_no.clone(),
-            cause: Box::new(cause),
-        };
-        let resp = match self
-            .transport
-            .send(Operation::CreatePayout, &req, Idempotency::MovesMoney)
-            .await
-        {
-            Ok(r) => r,
-            Err(e @ (Error::NotSent { .. } | Error::Config { .. })) => return Err(e),
-            Err(e) => return Err(unknown(e)),
-        };
-        match self.parse_create(order, &resp.body) {
-            Ok(status) => {
-                tracing::info!(provider = self.brand.id, region = self.region.id, trade_no = %order.trade_no, state = %status.state, "payout accepted");
-                Ok(status)
-            }
-            Err(e @ Error::Rejected { .. }) => Err(e),
-            Err(e) => Err(unknown(e)),
-        }
+    fn validate_create(&self, order: &CreatePayout) -> Result<(), Error> {
+        create::payout_fields(self.brand.id, self.region, order).map(|_| ())
     }
 
-    async fn balance(&self) -> Result<Balance, Error> {
-        let req = self.build_balance(self.clock.now_millis())?;
-        self.transport
-            .send_and_read(Operation::Balance, &req, Idempotency::Idempotent, |resp| {
-                self.parse_balance(&resp.body)
-            })
-            .await
+    fn build_create(&self, order: &CreatePayout, now_ms: u64) -> Result<WireRequest, Error> {
+        Platform::build_create(self, order, now_ms)
+    }
+
+    fn parse_create(
+        &self,
+        order: &CreatePayout,
+        response: &WireResponse,
+    ) -> Result<PayoutStatus, Error> {
+        let body = &response.success(Operation::CreatePayout)?.body;
+        Platform::parse_create(self, order, body)
+    }
+
+    fn build_balance(&self, now_ms: u64) -> Result<WireRequest, Error> {
+        Platform::build_balance(self, now_ms)
+    }
+
+    fn parse_balance(&self, response: &WireResponse) -> Result<Balance, Error> {
+        Platform::parse_balance(self, &response.success(Operation::Balance)?.body)
     }
 
     fn verify_callback(
@@ -410,6 +390,17 @@ impl PayoutProvider for PlatformProvider {
     ) -> Result<PayoutUpdate, CallbackError> {
         self.parse_callback(headers, body)
     }
+
+    /// HTTP 200 with the body `OK` (case-sensitive): the platform stops
+    /// re-delivering.
+    fn callback_ack(&self) -> CallbackReply {
+        CallbackReply::new(200, "OK")
+    }
+
+    /// HTTP 400 with a body other than `OK`: the platform re-delivers.
+    fn callback_refusal(&self) -> CallbackReply {
+        CallbackReply::new(400, "FAIL")
+    }
 }
 
 #[cfg(test)]
@@ -417,7 +408,6 @@ mod tests {
     use super::*;
     use crate::{AmountRule, Paths, Scheme};
     use payout_core::{ProviderSettings, Secret};
-    use payout_transport::TransportConfig;
     use proptest::prelude::*;
 
     static REGIONS: &[Region] = &[Region::new(
@@ -436,15 +426,14 @@ mod tests {
     };
     const TRADE_NO: &str = "test_00000002";
 
-    fn provider() -> PlatformProvider {
+    fn provider() -> Platform {
         let settings =
             ProviderSettings::new("indonesia", "http://127.0.0.1:9/id", "1", Secret::new("s"));
-        let transport = HttpTransport::new(TransportConfig::default()).unwrap();
-        PlatformProvider::new(&TEST, &settings, transport).unwrap()
+        Platform::new(&TEST, &settings).unwrap()
     }
 
     /// Both readings of `body`, as comparable text.
-    fn both(p: &PlatformProvider, body: &str) -> (String, String) {
+    fn both(p: &Platform, body: &str) -> (String, String) {
         let t = TradeNo::new(TRADE_NO).unwrap();
         (
             format!("{:?}", p.parse_query(&t, body.as_bytes())),

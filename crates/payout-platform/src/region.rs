@@ -3,7 +3,9 @@
 //! Adding a region is adding one row; nothing else branches on the region.
 
 use chrono_tz::Tz;
-use payout_core::{CallbackSigning, Currency, Decimal, SignPlacement};
+use payout_core::{CallbackSigning, Currency, Decimal};
+
+use crate::scheme::SignPlacement;
 
 /// A brand of the white-label platform: its id and its region table.
 #[derive(Debug)]
@@ -34,7 +36,10 @@ impl Brand {
         settings: &payout_core::ProviderSettings,
         transport: payout_transport::HttpTransport,
     ) -> Result<crate::PlatformProvider, payout_core::Error> {
-        crate::PlatformProvider::new(self, settings, transport)
+        Ok(payout_transport::Connector::new(
+            crate::Platform::new(self, settings)?,
+            transport,
+        ))
     }
 
     /// The region ids, in table order.

@@ -1,6 +1,19 @@
 //! How a brand authenticates requests and callbacks ([`Scheme`]).
 
-use payout_core::{Secret, SignPlacement};
+use payout_core::Secret;
+
+/// Where a platform request's signature travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SignPlacement {
+    /// A `sign` field in the JSON body.
+    Body,
+    /// An HTTP header (`sign`, or the scheme's header).
+    Header,
+    /// No request signature.
+    None,
+}
 use payout_transport::{HmacSha256Signer, Md5SortedSigner, Signer};
 
 /// A brand's signing scheme. PayPro and Vexora use [`Scheme::Md5Sorted`];

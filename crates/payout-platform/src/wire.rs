@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::HeaderValue;
-use payout_core::{Error, SignPlacement};
+use payout_core::Error;
+
+use crate::scheme::SignPlacement;
 use payout_transport::{HeaderList, RequestUrl, Signer, WireRequest};
 
 use crate::{bytescan, Scheme};
@@ -58,11 +60,11 @@ pub fn signed_request(
     if let Scheme::HmacSha256Body { header } = scheme {
         let body = write_body(fields, None);
         let sign = signer.sign_bytes(&body).map_err(|e| cannot_sign(&e))?;
-        return Ok(WireRequest {
-            url: url.clone(),
-            headers: with_header(merchant_headers, header, sign.as_str())?,
+        return Ok(WireRequest::post(
+            url.clone(),
+            with_header(merchant_headers, header, sign.as_str())?,
             body,
-        });
+        ));
     }
     let sign = signer.sign_fields(fields).map_err(|e| cannot_sign(&e))?;
     let in_body = placement == SignPlacement::Body;
@@ -72,11 +74,7 @@ pub fn signed_request(
         Arc::clone(merchant_headers)
     };
     let body = write_body(fields, in_body.then(|| sign.as_bytes()));
-    Ok(WireRequest {
-        url: url.clone(),
-        headers,
-        body,
-    })
+    Ok(WireRequest::post(url.clone(), headers, body))
 }
 
 /// `headers` plus the signature header (hex digits are always a valid

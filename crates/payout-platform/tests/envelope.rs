@@ -36,7 +36,7 @@ proptest! {
         prop_assume!(code != CODE_OK && code != CODE_SYSTEM_ERROR);
         let body = serde_json::json!({"code": code, "msg": msg, "success": false}).to_string();
         match decode(&body).into_data(Operation::Balance) {
-            Err(Error::Rejected { operation, code: c, msg: m }) => {
+            Err(Error::Rejected { operation, code: c, msg: m, .. }) => {
                 prop_assert_eq!(operation, Operation::Balance);
                 prop_assert_eq!(c, code);
                 prop_assert_eq!(m, msg);

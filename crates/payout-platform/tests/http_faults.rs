@@ -51,7 +51,7 @@ async fn setup_with(
     config: TransportConfig,
 ) -> (Server, PlatformProvider) {
     let row = region(&DEMO, region_id).unwrap();
-    let header = row.sign == payout_core::SignPlacement::Header;
+    let header = row.sign == payout_platform::SignPlacement::Header;
     let server = Server::start(reply, header).await;
     let base = server.base_url(row.segment.unwrap_or(row.id));
     let p = provider_at(&DEMO, region_id, &base, config).unwrap();
@@ -89,7 +89,7 @@ async fn query_create_and_balance_reach_a_checking_server() {
     let (server, p) = setup("body", Reply::Json(query_answer())).await;
     let status = p.query_payout(&seed_trade_no()).await.unwrap();
     assert_eq!(status.state, PayoutState::Succeeded);
-    assert_eq!(status.pay_amount.unwrap().to_string(), "200.00");
+    assert_eq!(status.paid_amount.unwrap().to_string(), "200.00");
 
     let (server2, p2) = setup(
         "body",
@@ -146,9 +146,9 @@ async fn header_signature_reaches_a_checking_server() {
 async fn the_server_refuses_a_wrong_signature() {
     let server = Server::start(Reply::Json(query_answer()), false).await;
     let mut wrong = settings("body", &server.base_url("body-pay"));
-    wrong.secret = payout_core::Secret::new("not-the-secret");
+    wrong.credentials.api_secret = payout_core::Secret::new("not-the-secret");
     let transport = HttpTransport::new(config()).unwrap();
-    let p = PlatformProvider::new(&DEMO, &wrong, transport).unwrap();
+    let p = DEMO.provider(&wrong, transport).unwrap();
     let e = p.query_payout(&seed_trade_no()).await.unwrap_err();
     assert!(
         matches!(&e, Error::Rejected { code, msg, .. } if code == "8000" && msg == "sign error"),

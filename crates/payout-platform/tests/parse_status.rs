@@ -61,8 +61,8 @@ fn variant_a_amounts_as_numbers() {
         "payAmount":199.995,"status":"0000","message":"success","successTime":"2024-10-12 12:59:32"}"#,
     );
     let value = parsed(&body);
-    assert_eq!(value["status"]["order_amount"], "300.00");
-    assert_eq!(value["status"]["pay_amount"], "199.995");
+    assert_eq!(value["status"]["requested_amount"], "300.00");
+    assert_eq!(value["status"]["paid_amount"], "199.995");
     insta::assert_snapshot!("variant_a_number_amounts", pretty(&value));
 }
 

@@ -6,9 +6,9 @@
 use std::borrow::Cow;
 
 use http::HeaderMap;
-use payout_core::SignPlacement;
 use payout_platform::wire::{MERCHANT_HEADER, SIGN_KEY};
 use payout_platform::Scheme;
+use payout_platform::SignPlacement;
 use serde_json::{Map, Value};
 
 use crate::routes::RegionCtx;

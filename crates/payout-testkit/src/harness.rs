@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use payout_core::{CreatePayout, PayoutProvider, ProviderSettings, Secret, TradeNo};
-use payout_platform::{Brand, PlatformProvider};
+use payout_platform::Brand;
 use payout_sim::{
     CallbackConfig, Lifecycle, SimConfig, SimHandle, Simulator, TEST_MERCHANT_NO, TEST_SECRET,
 };
@@ -92,7 +92,8 @@ impl Harness {
             .try_base_url(self.brand.id, region)
             .ok_or_else(|| format!("the simulator does not serve {} {region}", self.brand.id))?;
         let settings = ProviderSettings::new(region, base, TEST_MERCHANT_NO, Secret::new(secret));
-        PlatformProvider::new(self.brand, &settings, self.transport.clone())
+        self.brand
+            .provider(&settings, self.transport.clone())
             .map(|p| Arc::new(p) as Arc<dyn PayoutProvider>)
             .map_err(|e| e.to_string())
     }

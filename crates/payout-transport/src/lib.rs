@@ -6,11 +6,13 @@
 //! that never repeat a request that could move money twice).
 
 pub mod client;
+pub mod connector;
 pub mod sign;
 
 pub use client::{
     HeaderList, HttpTransport, Idempotency, RequestUrl, RetryPolicy, TransportConfig, WireRequest,
     WireResponse,
 };
+pub use connector::{unsupported, Connector, PayoutProtocol};
 pub use payout_core::Secret;
 pub use sign::{HmacSha256Signer, Md5SortedSigner, Signature, Signer};

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use payout_core::retry::may_retry;
 use payout_core::{Error, Operation, TradeNo};
 use payout_transport::{Idempotency, RetryPolicy};
 
@@ -67,6 +68,7 @@ fn cases() -> Vec<(Error, bool)> {
                 operation: op(),
                 code: "8000".into(),
                 msg: msg(),
+                reason: payout_core::RejectReason::Other,
             },
             false,
         ),
@@ -85,7 +87,14 @@ fn cases() -> Vec<(Error, bool)> {
 #[test]
 fn idempotent_calls_retry_transient_failures_only() {
     for (e, retry) in cases() {
-        assert_eq!(Idempotency::Idempotent.may_retry(&e), retry, "{e:?}");
+        assert_eq!(may_retry(Idempotency::Idempotent, &e), retry, "{e:?}");
+    }
+}
+
+#[test]
+fn keyed_creates_retry_like_reads() {
+    for (e, retry) in cases() {
+        assert_eq!(may_retry(Idempotency::KeyedCreate, &e), retry, "{e:?}");
     }
 }
 
@@ -93,7 +102,7 @@ fn idempotent_calls_retry_transient_failures_only() {
 fn calls_that_move_money_retry_only_what_never_left() {
     for (e, _) in cases() {
         let never_left = matches!(e, Error::NotSent { .. });
-        assert_eq!(Idempotency::MovesMoney.may_retry(&e), never_left, "{e:?}");
+        assert_eq!(may_retry(Idempotency::MovesMoney, &e), never_left, "{e:?}");
     }
 }
 

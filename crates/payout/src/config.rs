@@ -5,17 +5,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use payout_core::{Error, ProviderSettings, Secret};
-use payout_transport::{RetryPolicy, TransportConfig};
+use payout_core::{Credentials, Endpoint, Error, ProviderSettings, Secret};
+use payout_transport::TransportConfig;
 use serde::Deserialize;
-
-/// Default region when none is given.
-pub const DEFAULT_REGION: &str = "indonesia";
 
 /// Everything needed to build a provider.
 ///
-/// TOML (every key optional except `provider`, `merchant_no` and one of
-/// `secret`/`secret_file`; prefer `secret_file` or `PAYOUT_SECRET`):
+/// TOML: `provider`, `region`, one of `base_url` / `sandbox = true`, and
+/// the credentials the provider's page names (`merchant_no` and
+/// `secret`/`secret_file` for the platform; `secret` (the API key),
+/// `callback_token` and optionally `for_user_id` for Xendit). Prefer
+/// `secret_file` or `PAYOUT_SECRET` for secrets. There are no silent
+/// defaults: a missing region or endpoint is an error.
 ///
 /// ```
 /// let cfg = payout::Config::from_toml_str(r#"
@@ -34,24 +35,39 @@ pub const DEFAULT_REGION: &str = "indonesia";
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Config {
-    /// Provider id (`paypro`, `vexora`).
+    /// Provider id (`paypro`, `vexora`, `xendit`).
     #[serde(default)]
     pub provider: String,
-    /// Region id (default `indonesia`).
-    #[serde(default = "default_region")]
+    /// Region id (required; see the provider's page).
+    #[serde(default)]
     pub region: String,
-    /// Base URL with the region segment; empty = the region's sandbox.
+    /// Base URL (the platform: host and region segment; Xendit: the API
+    /// root). Empty requires `sandbox = true`.
     #[serde(default)]
     pub base_url: String,
-    /// Merchant number.
+    /// Use the provider's published sandbox (explicitly; only when
+    /// `base_url` is empty).
+    #[serde(default)]
+    pub sandbox: bool,
+    /// Merchant number (the platform).
     #[serde(default)]
     pub merchant_no: String,
-    /// Merchant secret (prefer `secret_file` or the environment).
+    /// The API secret: the platform's merchant secret, Xendit's secret API
+    /// key (prefer `secret_file` or the environment).
     #[serde(default)]
     pub secret: Option<Secret>,
     /// File holding the secret (surrounding whitespace ignored).
     #[serde(default)]
     pub secret_file: Option<PathBuf>,
+    /// The callback verification token (Xendit's webhook token).
+    #[serde(default)]
+    pub callback_token: Option<Secret>,
+    /// File holding the callback token.
+    #[serde(default)]
+    pub callback_token_file: Option<PathBuf>,
+    /// The sub-account calls act for (Xendit's `for-user-id`).
+    #[serde(default)]
+    pub for_user_id: Option<String>,
     /// Per-attempt timeout in ms (default 30000).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
@@ -69,10 +85,6 @@ pub struct Config {
     pub extra: BTreeMap<String, String>,
 }
 
-fn default_region() -> String {
-    DEFAULT_REGION.to_owned()
-}
-
 /// An environment variable read by [`Config::apply_env`].
 pub const ENV_VARS: &[(&str, &str)] = &[
     ("PAYOUT_PROVIDER", "provider id"),
@@ -81,6 +93,19 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("PAYOUT_MERCHANT_NO", "merchant number"),
     ("PAYOUT_SECRET", "merchant secret"),
     ("PAYOUT_SECRET_FILE", "file holding the merchant secret"),
+    (
+        "PAYOUT_SANDBOX",
+        "1/true: use the provider's published sandbox",
+    ),
+    (
+        "PAYOUT_CALLBACK_TOKEN",
+        "callback verification token (Xendit)",
+    ),
+    (
+        "PAYOUT_CALLBACK_TOKEN_FILE",
+        "file holding the callback verification token",
+    ),
+    ("PAYOUT_FOR_USER_ID", "sub-account id (Xendit for-user-id)"),
     ("PAYOUT_TIMEOUT_MS", "per-attempt timeout in milliseconds"),
     (
         "PAYOUT_CONNECT_TIMEOUT_MS",
@@ -93,7 +118,6 @@ impl Config {
     pub fn new(provider: impl Into<String>) -> Self {
         Self {
             provider: provider.into(),
-            region: default_region(),
             ..Self::default()
         }
     }
@@ -180,6 +204,26 @@ impl Config {
         if let Some(v) = get("PAYOUT_SECRET_FILE") {
             self.secret_file = Some(PathBuf::from(v));
         }
+        if let Some(v) = get("PAYOUT_SANDBOX") {
+            self.sandbox = match v.to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => {
+                    return Err(Error::config(format!(
+                        "PAYOUT_SANDBOX must be 1/true or 0/false, not {v:?}"
+                    )))
+                }
+            };
+        }
+        if let Some(v) = get("PAYOUT_CALLBACK_TOKEN") {
+            self.callback_token = Some(Secret::new(v));
+        }
+        if let Some(v) = get("PAYOUT_CALLBACK_TOKEN_FILE") {
+            self.callback_token_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("PAYOUT_FOR_USER_ID") {
+            self.for_user_id = Some(v);
+        }
         if let Some(v) = get("PAYOUT_TIMEOUT_MS") {
             self.timeout_ms = Some(parse_ms("PAYOUT_TIMEOUT_MS", &v)?);
         }
@@ -194,50 +238,68 @@ impl Config {
     /// # Errors
     /// [`Error::Config`] when neither is set or the file cannot be read.
     pub fn resolve_secret(&self) -> Result<Secret, Error> {
-        if let Some(s) = self.secret.as_ref().filter(|s| !s.is_empty()) {
-            return Ok(s.clone());
-        }
-        if let Some(path) = &self.secret_file {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::config(format!("cannot read secret file {}: {e}", path.display()))
-            })?;
-            let trimmed = text.trim();
-            if trimmed.is_empty() {
-                return Err(Error::config(format!(
-                    "secret file {} is empty",
-                    path.display()
-                )));
-            }
-            return Ok(Secret::new(trimmed));
-        }
-        Err(Error::config(
-            "no merchant secret: set PAYOUT_SECRET, PAYOUT_SECRET_FILE, or secret_file in the configuration",
-        ))
+        read_secret(self.secret.as_ref(), self.secret_file.as_deref(), "secret")?.ok_or_else(|| {
+            Error::config(
+                "no secret: set PAYOUT_SECRET, PAYOUT_SECRET_FILE, or secret_file in the configuration",
+            )
+        })
+    }
+
+    /// The callback token: `callback_token`, else the content of
+    /// `callback_token_file`; `None` when neither is set.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the file cannot be read or is empty.
+    pub fn resolve_callback_token(&self) -> Result<Option<Secret>, Error> {
+        read_secret(
+            self.callback_token.as_ref(),
+            self.callback_token_file.as_deref(),
+            "callback token",
+        )
     }
 
     /// The provider settings part.
     ///
     /// # Errors
-    /// As [`Config::resolve_secret`], or a missing merchant number.
+    /// As [`Config::resolve_secret`]; a missing region; neither a base URL
+    /// nor `sandbox = true`.
     pub fn settings(&self) -> Result<ProviderSettings, Error> {
-        if self.merchant_no.is_empty() {
+        if self.region.trim().is_empty() {
             return Err(Error::config(
-                "no merchant number: set PAYOUT_MERCHANT_NO or merchant_no",
+                "no region: set region (PAYOUT_REGION); the provider's page lists them, and the region decides the currency",
             ));
         }
-        let mut s = ProviderSettings::new(
-            &self.region,
-            &self.base_url,
-            &self.merchant_no,
-            self.resolve_secret()?,
-        );
+        let endpoint = match (self.base_url.trim(), self.sandbox) {
+            ("", true) => Endpoint::Sandbox,
+            ("", false) => {
+                return Err(Error::config(
+                    "no base URL: set base_url (PAYOUT_BASE_URL) to the URL the provider gave you, or choose the provider's sandbox explicitly with sandbox = true (PAYOUT_SANDBOX=1)",
+                ))
+            }
+            (url, _) => Endpoint::Url(url.to_owned()),
+        };
+        let account = match (self.merchant_no.trim(), self.for_user_id.as_deref()) {
+            ("", Some(id)) => id.to_owned(),
+            (m, _) => m.to_owned(),
+        };
+        let mut credentials = Credentials::new(account, self.resolve_secret()?);
+        if let Some(token) = self.resolve_callback_token()? {
+            credentials = credentials.with_callback_secret(token);
+        }
+        let mut s = ProviderSettings::with_credentials(&self.region, endpoint, credentials);
         s.extra = self.extra.clone();
         Ok(s)
     }
 
     /// The transport part.
     pub fn transport(&self) -> TransportConfig {
-        let mut t = TransportConfig::default();
+        self.transport_over(&TransportConfig::default())
+    }
+
+    /// This configuration's transport settings laid over `base`: every
+    /// setting given here wins, the others stay as in `base`.
+    pub fn transport_over(&self, base: &TransportConfig) -> TransportConfig {
+        let mut t = base.clone();
         if let Some(ms) = self.timeout_ms {
             t = t.timeout(Duration::from_millis(ms));
         }
@@ -248,13 +310,38 @@ impl Config {
             t = t.connect_timeout(connect);
         }
         if let Some(n) = self.max_attempts {
-            t = t.retry(RetryPolicy::default().attempts(n));
+            let retry = t.retry.clone().attempts(n);
+            t = t.retry(retry);
         }
         if let Some(n) = self.max_response_bytes {
             t = t.max_response_bytes(n);
         }
         t
     }
+}
+
+/// A secret given inline or in a file; `None` when neither is set.
+fn read_secret(
+    inline: Option<&Secret>,
+    file: Option<&Path>,
+    what: &str,
+) -> Result<Option<Secret>, Error> {
+    if let Some(s) = inline.filter(|s| !s.is_empty()) {
+        return Ok(Some(s.clone()));
+    }
+    let Some(path) = file else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::config(format!("cannot read {what} file {}: {e}", path.display())))?;
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Error::config(format!(
+            "{what} file {} is empty",
+            path.display()
+        )));
+    }
+    Ok(Some(Secret::new(trimmed)))
 }
 
 fn parse_ms(name: &str, v: &str) -> Result<u64, Error> {
@@ -295,6 +382,32 @@ mod tests {
         assert_eq!(c.resolve_secret().unwrap().expose(), "s3cr3t");
         let bad = c.apply_env(|k| (k == "PAYOUT_TIMEOUT_MS").then(|| "soon".into()));
         assert!(bad.unwrap_err().to_string().contains("PAYOUT_TIMEOUT_MS"));
+    }
+
+    #[test]
+    fn no_silent_region_or_endpoint() {
+        let mut c = Config::new("paypro");
+        c.merchant_no = "1".into();
+        c.secret = Some(Secret::new("s"));
+        let e = c.settings().unwrap_err().to_string();
+        assert!(e.contains("no region"), "{e}");
+        c.region = "nigeria".into();
+        let e = c.settings().unwrap_err().to_string();
+        assert!(e.contains("sandbox = true"), "{e}");
+        c.sandbox = true;
+        assert_eq!(c.settings().unwrap().endpoint, Endpoint::Sandbox);
+        c.base_url = "http://127.0.0.1:9/nigeria".into();
+        assert!(matches!(c.settings().unwrap().endpoint, Endpoint::Url(_)));
+    }
+
+    #[test]
+    fn settings_lay_over_a_shared_transport() {
+        let base = TransportConfig::default().max_response_bytes(10);
+        let mut c = Config::new("paypro");
+        c.timeout_ms = Some(100);
+        let t = c.transport_over(&base);
+        assert_eq!(t.timeout, Duration::from_millis(100));
+        assert_eq!(t.max_response_bytes, 10);
     }
 
     #[test]

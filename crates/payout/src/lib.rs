@@ -76,6 +76,8 @@ pub fn build_with_transport(
         ))
     })?;
     let settings = config.settings()?;
-    tracing::debug!(provider = entry.id, region = %settings.region, base_url = %settings.base_url, "building provider");
+    tracing::debug!(provider = entry.id, region = %settings.region, endpoint = ?settings.endpoint, "building provider");
+    // The shared pool, with this provider's timeouts, retries and size cap.
+    let transport = transport.with_config(config.transport_over(transport.config()));
     (entry.build)(&settings, transport)
 }

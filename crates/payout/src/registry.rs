@@ -31,14 +31,12 @@ impl std::fmt::Debug for ProviderEntry {
 #[allow(unused_macros)] // when no brand is compiled in
 macro_rules! platform {
     ($brand:path) => {{
-        use payout_platform::{Brand, PlatformProvider};
+        use payout_platform::{Brand, Platform};
         static BRAND: &Brand = &$brand;
         ProviderEntry {
             id: BRAND.id,
-            build: |settings, transport| {
-                Ok(Arc::new(PlatformProvider::new(BRAND, settings, transport)?))
-            },
-            capabilities: || PlatformProvider::declare(BRAND),
+            build: |settings, transport| Ok(Arc::new(BRAND.provider(settings, transport)?)),
+            capabilities: || Platform::declare(BRAND),
         }
     }};
 }

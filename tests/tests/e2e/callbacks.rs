@@ -46,7 +46,7 @@ async fn callbacks_make_payouts_final_for_both_providers() {
             let update = next(&mut streams[i]).await;
             assert_eq!(update.status.trade_no.as_str(), t);
             assert_eq!(update.status.state, want, "{t}");
-            let amount = update.status.amount.or(update.status.order_amount);
+            let amount = update.status.amount.or(update.status.requested_amount);
             assert_eq!(amount, Some(o.amount), "{t}: exact amount");
             if *region == "kenya" {
                 // Unsigned: the handler confirmed it by a query.

@@ -35,7 +35,7 @@ async fn query_reports_each_state_with_the_exact_amount() {
             let q = p.query_payout(&trade_no(&t)).await.expect("answered");
             assert_eq!(q.state, want, "{t}");
             assert_eq!(q.trade_no.as_str(), t);
-            let amount = q.amount.or(q.order_amount).expect("an amount");
+            let amount = q.amount.or(q.requested_amount).expect("an amount");
             assert_eq!(amount, o.amount, "{t}: exact amount");
             if want == PayoutState::Succeeded {
                 assert!(q.success_time.is_some(), "{t}: successTime");

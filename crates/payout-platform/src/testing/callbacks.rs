@@ -5,13 +5,14 @@
 use http::{HeaderMap, HeaderValue};
 use payout_core::{
     decide_update, ApplyDecision, CallbackError, CallbackSigning, Decimal, PayoutProvider,
-    PayoutState, PayoutUpdate, Secret, SignPlacement,
+    PayoutState, PayoutUpdate, Secret,
 };
 use payout_transport::{Md5SortedSigner, Signer};
 use serde_json::{Map, Value};
 
 use super::{ensure, provider, region, Check, SECRET};
 use crate::region::Brand;
+use crate::scheme::SignPlacement;
 
 /// The "notify callback" vector of the shared signing vectors, copied
 /// here: computed with [`SECRET`] by the documented rule.

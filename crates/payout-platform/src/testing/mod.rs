@@ -109,7 +109,8 @@ pub fn provider_at(
     config: TransportConfig,
 ) -> Check<PlatformProvider> {
     let transport = HttpTransport::new(config).map_err(|e| e.to_string())?;
-    PlatformProvider::new(brand, &settings(id, base_url), transport)
+    brand
+        .provider(&settings(id, base_url), transport)
         .map(|p| p.with_clock(Arc::new(FixedClock(NOW_MS))))
         .map_err(|e| format!("cannot build {} {id}: {e}", brand.id))
 }
@@ -117,7 +118,10 @@ pub fn provider_at(
 /// The exact request as text: method and URL, headers (the transport's
 /// fixed `content-type` first), a blank line, the body bytes.
 pub fn render(request: &WireRequest) -> String {
-    let mut out = format!("POST {}\ncontent-type: application/json\n", request.url);
+    let mut out = format!(
+        "{} {}\ncontent-type: application/json\n",
+        request.method, request.url
+    );
     for (name, value) in request.headers.iter() {
         let value = String::from_utf8_lossy(value.as_bytes());
         let _ = writeln!(out, "{name}: {value}");

@@ -3,7 +3,9 @@
 //! `merchantNo` header, sorted string-only body, a signature that verifies
 //! where the region puts it, and no secret anywhere.
 
-use payout_core::{Secret, SignPlacement, TradeNo};
+use payout_core::{Secret, TradeNo};
+
+use crate::scheme::SignPlacement;
 use payout_transport::WireRequest;
 use serde_json::{Map, Value};
 
@@ -33,6 +35,7 @@ pub fn query_requests(brand: &'static Brand, ids: &[&str]) -> Check<Vec<Snapshot
         .map(|id| {
             let row = region(brand, id)?;
             let req = provider(brand, id)?
+                .protocol()
                 .build_query(&trade_no, NOW_MS)
                 .map_err(|e| e.to_string())?;
             let body = check_request(brand, row, &req, row.paths.query)?;
@@ -58,6 +61,7 @@ pub fn create_requests(brand: &'static Brand) -> Check<Vec<Snapshot>> {
         .map(|row| {
             let order = orders::valid_order(row)?;
             let req = provider(brand, row.id)?
+                .protocol()
                 .build_create(&order, NOW_MS)
                 .map_err(|e| format!("{} {}: valid order refused: {e}", brand.id, row.id))?;
             let body = check_request(brand, row, &req, row.paths.create)?;
@@ -85,6 +89,7 @@ pub fn balance_requests(brand: &'static Brand, ids: &[&str]) -> Check<Vec<Snapsh
         .map(|id| {
             let row = region(brand, id)?;
             let req = provider(brand, id)?
+                .protocol()
                 .build_balance(NOW_MS)
                 .map_err(|e| e.to_string())?;
             let body = check_request(brand, row, &req, row.paths.balance)?;

@@ -2,12 +2,11 @@
 //! signers, not in errors, not in requests.
 
 use http::HeaderMap;
-use payout_core::{PayoutProvider, Secret, TradeNo};
-use payout_transport::{HttpTransport, TransportConfig};
+use payout_core::{Endpoint, PayoutProvider, Secret, TradeNo};
 
 use super::{callbacks, ensure_secret_free, orders, provider, render, settings, Check, NOW_MS};
 use crate::region::Brand;
-use crate::PlatformProvider;
+use crate::Platform;
 
 /// Formats everything a region's provider can print, and every error it
 /// can produce without a network, and checks the secret is in none.
@@ -24,21 +23,19 @@ pub fn never_printed(brand: &'static Brand) -> Check {
             ("capabilities", format!("{:?}", p.capabilities())),
         ];
 
-        let transport =
-            HttpTransport::new(TransportConfig::default()).map_err(|e| e.to_string())?;
         let mut bad = s.clone();
-        bad.merchant_no = "not-digits".into();
-        bad.base_url = "ftp://x".into();
-        let config_err = PlatformProvider::new(brand, &bad, transport.clone())
+        bad.credentials.account = Some("not-digits".into());
+        bad.endpoint = Endpoint::Url("ftp://x".into());
+        let config_err = Platform::new(brand, &bad)
             .err()
             .ok_or("a bad base URL was accepted")?;
-        bad.base_url = "https://gateway.example/x".into();
-        let merchant_err = PlatformProvider::new(brand, &bad, transport.clone())
+        bad.endpoint = Endpoint::Url("https://gateway.example/x".into());
+        let merchant_err = Platform::new(brand, &bad)
             .err()
             .ok_or("a bad merchant number was accepted")?;
         let mut empty = s.clone();
-        empty.secret = Secret::new("");
-        let secret_err = PlatformProvider::new(brand, &empty, transport)
+        empty.credentials.api_secret = Secret::new("");
+        let secret_err = Platform::new(brand, &empty)
             .err()
             .ok_or("an empty secret was accepted")?;
         for e in [config_err, merchant_err, secret_err] {

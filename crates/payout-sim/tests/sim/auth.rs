@@ -85,7 +85,7 @@ async fn brazil_signs_in_the_header() {
         "/v1/paypro/queryPayOutResult",
         &[("timestamp", "1"), ("tradeNo", "BR1")],
         TEST_SECRET,
-        payout_core::SignPlacement::Body,
+        payout_platform::SignPlacement::Body,
     )
     .await;
     assert_eq!(status, 200);

@@ -4,10 +4,9 @@
 use std::time::Duration;
 
 use payout_core::{
-    parse_amount, Beneficiary, Contact, CreatePayout, ProviderSettings, Secret, SignPlacement,
-    TradeNo,
+    parse_amount, Beneficiary, Contact, CreatePayout, ProviderSettings, Secret, TradeNo,
 };
-use payout_platform::PlatformProvider;
+use payout_platform::{PlatformProvider, SignPlacement};
 use payout_sim::{CallbackConfig, Lifecycle, SimConfig, SimHandle, Simulator};
 use payout_transport::{HttpTransport, Md5SortedSigner, RetryPolicy, Signer, TransportConfig};
 

@@ -75,8 +75,8 @@ async fn variants_a_b_c() {
         .await
         .unwrap();
     let s = a.query_payout(&trade_no("VA")).await.unwrap();
-    assert_eq!(s.order_amount, Some(parse_amount("150000").unwrap()));
-    assert_eq!(s.pay_amount, Some(parse_amount("150000").unwrap()));
+    assert_eq!(s.requested_amount, Some(parse_amount("150000").unwrap()));
+    assert_eq!(s.paid_amount, Some(parse_amount("150000").unwrap()));
     assert_eq!(s.amount, None);
 
     // B: Vexora Nigeria, 2 decimals.
@@ -86,7 +86,7 @@ async fn variants_a_b_c() {
         .unwrap();
     let s = b.query_payout(&trade_no("VB_PROC")).await.unwrap();
     assert_eq!(s.amount, Some(parse_amount("10.05").unwrap()));
-    assert_eq!(s.order_amount, None);
+    assert_eq!(s.requested_amount, None);
     assert!(s.success_time.is_none());
 
     // C: Vexora Australia, amount a JSON number with 4 decimals,

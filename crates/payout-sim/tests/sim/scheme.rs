@@ -35,7 +35,7 @@ fn hmac_provider(sim: &payout_sim::SimHandle, secret: &str) -> PlatformProvider 
         TEST_MERCHANT_NO,
         Secret::new(secret),
     );
-    PlatformProvider::new(&HMAC, &settings, transport()).expect("provider")
+    HMAC.provider(&settings, transport()).expect("provider")
 }
 
 #[tokio::test]

@@ -97,15 +97,15 @@ pub async fn response_variant(h: &Harness, region: &str) -> Result<(), String> {
     match row.query_variant {
         QueryVariant::A => {
             check(
-                s.order_amount.map(|a| a.normalize()) == Some(order.amount.normalize()),
+                s.requested_amount.map(|a| a.normalize()) == Some(order.amount.normalize()),
                 || {
                     format!(
                         "variant A: orderAmount {:?} != {}",
-                        s.order_amount, order.amount
+                        s.requested_amount, order.amount
                     )
                 },
             )?;
-            check(s.pay_amount.is_some(), || {
+            check(s.paid_amount.is_some(), || {
                 "variant A: payAmount missing".into()
             })
         }

@@ -2,53 +2,7 @@
 
 use std::time::Duration;
 
-/// When and how often to retry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 = never retry).
-    pub max_attempts: u32,
-    /// No retry starts after this much time since the first attempt.
-    pub max_elapsed: Duration,
-    /// Pause before the first retry (before jitter).
-    pub initial_backoff: Duration,
-    /// Longest pause.
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 3,
-            max_elapsed: Duration::from_secs(30),
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(5),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// A policy that never retries.
-    pub fn none() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
-    }
-
-    /// Sets the number of attempts (at least 1).
-    pub fn attempts(mut self, n: u32) -> Self {
-        self.max_attempts = n.max(1);
-        self
-    }
-
-    /// Sets the backoff range.
-    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max.max(initial);
-        self
-    }
-}
+use payout_core::retry::RetryPolicy;
 
 /// Settings of the pooled HTTP transport.
 ///

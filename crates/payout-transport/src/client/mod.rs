@@ -1,8 +1,8 @@
 //! The HTTP transport: one pooled reqwest client (rustls), connect and total
-//! timeouts, a response-size cap, and retries that are safe for money.
+//! timeouts, a response-size cap, `Retry-After`, and the one executor loop
+//! that retries only what the retry table ([`payout_core::retry`]) allows.
 
 mod config;
-mod retry;
 mod url;
 
 use std::sync::Arc;
@@ -13,8 +13,8 @@ use payout_core::error::excerpt;
 use payout_core::{Error, Operation};
 use tracing::Instrument;
 
-pub use config::{RetryPolicy, TransportConfig};
-pub use retry::Idempotency;
+pub use config::TransportConfig;
+pub use payout_core::retry::{Idempotency, RetryPolicy};
 pub use url::RequestUrl;
 
 /// The content type of every request.
@@ -27,7 +27,8 @@ pub const EXCERPT_CHARS: usize = 160;
 /// provider whose requests all carry the same headers builds the list once.
 pub type HeaderList = Arc<[(&'static str, http::HeaderValue)]>;
 
-/// A request ready to send: every byte decided, the signature included.
+/// A request ready to send: method, URL, headers and every body byte
+/// decided (signatures and authentication included).
 ///
 /// The URL (parsed) and the header values are shared, not copied: a
 /// provider builds them once and every request clones a reference (no
@@ -35,25 +36,48 @@ pub type HeaderList = Arc<[(&'static str, http::HeaderValue)]>;
 ///
 /// ```
 /// use payout_transport::{RequestUrl, WireRequest};
-/// let req = WireRequest {
-///     url: RequestUrl::parse("http://127.0.0.1:9000/indonesia-pay/v1/paypro/queryPayOutResult")?,
-///     headers: [("merchantNo", http::HeaderValue::from_static("3060414594"))].into(),
-///     body: r#"{"tradeNo":"PO-1"}"#.into(),
-/// };
+/// let req = WireRequest::post(
+///     RequestUrl::parse("http://127.0.0.1:9000/indonesia-pay/v1/paypro/queryPayOutResult")?,
+///     [("merchantNo", http::HeaderValue::from_static("3060414594"))].into(),
+///     r#"{"tradeNo":"PO-1"}"#,
+/// );
 /// assert_eq!(req.header("merchantNo"), Some("3060414594"));
 /// # Ok::<(), payout_core::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireRequest {
+    /// The HTTP method (`GET` or `POST`).
+    pub method: http::Method,
     /// Full URL.
     pub url: RequestUrl,
-    /// Headers besides `content-type: application/json`, in order.
+    /// Headers besides `content-type: application/json` (sent with every
+    /// non-empty body), in order.
     pub headers: HeaderList,
-    /// The exact body bytes.
+    /// The exact body bytes (empty for a `GET`).
     pub body: Bytes,
 }
 
 impl WireRequest {
+    /// A `POST` with a JSON body.
+    pub fn post(url: RequestUrl, headers: HeaderList, body: impl Into<Bytes>) -> Self {
+        Self {
+            method: http::Method::POST,
+            url,
+            headers,
+            body: body.into(),
+        }
+    }
+
+    /// A `GET` without a body.
+    pub fn get(url: RequestUrl, headers: HeaderList) -> Self {
+        Self {
+            method: http::Method::GET,
+            url,
+            headers,
+            body: Bytes::new(),
+        }
+    }
+
     /// The text of the first header named `name` (ASCII case-insensitive),
     /// `None` when absent or not visible ASCII.
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -64,13 +88,73 @@ impl WireRequest {
     }
 }
 
-/// A complete answer with a 2xx status.
+/// A complete answer, whatever its status: the provider's parser decides
+/// what a status means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireResponse {
     /// HTTP status code.
     pub status: u16,
+    /// The response headers.
+    pub headers: http::HeaderMap,
     /// The body, at most [`TransportConfig::max_response_bytes`] long.
     pub body: Bytes,
+}
+
+impl WireResponse {
+    /// A response with no headers (tests, parsers fed from elsewhere).
+    pub fn new(status: u16, body: impl Into<Bytes>) -> Self {
+        Self {
+            status,
+            headers: http::HeaderMap::new(),
+            body: body.into(),
+        }
+    }
+
+    /// True for a 2xx status.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The [`Error::HttpStatus`] for this answer (a short, control-free
+    /// excerpt of the body is kept).
+    pub fn status_error(&self, operation: Operation) -> Error {
+        Error::HttpStatus {
+            operation,
+            status: self.status,
+            body_excerpt: excerpt(&self.body, EXCERPT_CHARS),
+        }
+    }
+
+    /// `Ok(self)` for a 2xx answer, else [`WireResponse::status_error`].
+    ///
+    /// # Errors
+    /// [`Error::HttpStatus`] for any other status.
+    pub fn success(&self, operation: Operation) -> Result<&Self, Error> {
+        if self.is_success() {
+            Ok(self)
+        } else {
+            Err(self.status_error(operation))
+        }
+    }
+
+    /// The pause a `Retry-After` header asks for (seconds, possibly
+    /// fractional), on a 429 or 503.
+    pub fn retry_after(&self) -> Option<Duration> {
+        if self.status != 429 && self.status != 503 {
+            return None;
+        }
+        let text = self.headers.get("retry-after")?.to_str().ok()?.trim();
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let secs: u64 = whole.parse().ok()?;
+        let millis: u64 = frac
+            .chars()
+            .chain("000".chars())
+            .take(3)
+            .collect::<String>()
+            .parse()
+            .ok()?;
+        Some(Duration::from_secs(secs.min(3600)) + Duration::from_millis(millis))
+    }
 }
 
 /// Sends [`WireRequest`]s. Cheap to clone: clones share one connection pool.
@@ -80,7 +164,7 @@ pub struct WireResponse {
 /// use payout_core::Operation;
 /// # async fn run() -> Result<(), payout_core::Error> {
 /// let transport = HttpTransport::new(TransportConfig::default())?;
-/// let req = WireRequest { url: RequestUrl::parse("http://127.0.0.1:9000/x")?, headers: [].into(), body: "{}".into() };
+/// let req = WireRequest::post(RequestUrl::parse("http://127.0.0.1:9000/x")?, [].into(), "{}");
 /// let resp = transport.send(Operation::QueryPayout, &req, Idempotency::Idempotent).await?;
 /// assert_eq!(resp.status, 200);
 /// # Ok(()) }
@@ -111,6 +195,30 @@ impl HttpTransport {
         Ok(Self { client, config })
     }
 
+    /// A transport on a client the caller built (proxy, custom CA, mTLS,
+    /// default headers stay the caller's); the SDK still applies its
+    /// per-request timeout, retries and size cap from `config`. The
+    /// client's own connect timeout and pool settings are kept.
+    ///
+    /// ```
+    /// use payout_transport::{HttpTransport, TransportConfig};
+    /// let client = reqwest::Client::builder().build().unwrap();
+    /// let transport = HttpTransport::from_client(client, TransportConfig::default());
+    /// assert_eq!(transport.config().max_response_bytes, 1024 * 1024);
+    /// ```
+    pub fn from_client(client: reqwest::Client, config: TransportConfig) -> Self {
+        Self { client, config }
+    }
+
+    /// The same connection pool with other settings (per-request timeout,
+    /// retries, size cap; the connect timeout is the pool's).
+    pub fn with_config(&self, config: TransportConfig) -> Self {
+        Self {
+            client: self.client.clone(),
+            config,
+        }
+    }
+
     /// The configuration in force.
     pub fn config(&self) -> &TransportConfig {
         &self.config
@@ -135,24 +243,27 @@ impl HttpTransport {
         request: &WireRequest,
         idempotency: Idempotency,
     ) -> Result<WireResponse, Error> {
-        self.send_and_read(operation, request, idempotency, Ok)
-            .await
+        self.execute(operation, request, idempotency, |resp| {
+            resp.success(operation).cloned()
+        })
+        .await
     }
 
-    /// Sends `request` and reads each 2xx answer with `read`, retrying
-    /// within the policy when safe for `idempotency`. An error `read`
-    /// returns counts like a transport error: for idempotent calls a
-    /// provider system error ([`Error::ProviderUnavailable`], outer `5000`)
-    /// is retried like a 5xx; anything else `read` returns ends the call.
+    /// The executor: sends `request` and reads each complete answer (any
+    /// status) with `read`, the provider's pure parser; repeats the request
+    /// while the retry table ([`payout_core::retry::may_retry`]) allows it
+    /// for `idempotency`, within the policy's attempts and time budget,
+    /// pausing with jittered backoff or as long as a `Retry-After` asks.
+    /// The same request (same bytes, same idempotency key) is repeated.
     ///
     /// # Errors
-    /// As [`HttpTransport::send`], plus what `read` returns.
-    pub async fn send_and_read<T>(
+    /// The last failure: a transport error or what `read` returned.
+    pub async fn execute<T>(
         &self,
         operation: Operation,
         request: &WireRequest,
         idempotency: Idempotency,
-        read: impl Fn(WireResponse) -> Result<T, Error>,
+        read: impl Fn(&WireResponse) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let policy = &self.config.retry;
         let started = Instant::now();
@@ -161,8 +272,7 @@ impl HttpTransport {
             // The span and the attempt's timing exist only for debug logs:
             // without a debug subscriber the attempt reads no clock.
             let result = if tracing::enabled!(tracing::Level::DEBUG) {
-                let span =
-                    tracing::debug_span!("http", op = %operation, attempt, url = %request.url);
+                let span = tracing::debug_span!("http", op = %operation, method = %request.method, attempt, url = %request.url);
                 let t0 = Instant::now();
                 let result = self.send_once(operation, request).instrument(span).await;
                 let elapsed = t0.elapsed();
@@ -178,13 +288,15 @@ impl HttpTransport {
             } else {
                 self.send_once(operation, request).await
             };
-            let err = match result.and_then(&read) {
-                Ok(value) => return Ok(value),
-                Err(e) => e,
+            let (err, asked_pause) = match result {
+                Ok(resp) => match read(&resp) {
+                    Ok(value) => return Ok(value),
+                    Err(e) => (e, resp.retry_after()),
+                },
+                Err(e) => (e, None),
             };
-            let pause = retry::backoff(policy, attempt);
-            let retryable = idempotency.may_retry(&err);
-            if !retryable
+            let pause = policy.pause(attempt).max(asked_pause.unwrap_or_default());
+            if !payout_core::retry::may_retry(idempotency, &err)
                 || attempt >= policy.max_attempts
                 || started.elapsed() + pause > policy.max_elapsed
             {
@@ -203,17 +315,19 @@ impl HttpTransport {
     ) -> Result<WireResponse, Error> {
         let mut builder = self
             .client
-            .post(request.url.to_url())
-            .header(reqwest::header::CONTENT_TYPE, APPLICATION_JSON);
+            .request(request.method.clone(), request.url.to_url())
+            .timeout(self.config.timeout);
+        if !request.body.is_empty() {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, APPLICATION_JSON)
+                .body(request.body.clone());
+        }
         for (name, value) in request.headers.iter() {
             builder = builder.header(*name, value.clone());
         }
-        let mut response = builder
-            .body(request.body.clone())
-            .send()
-            .await
-            .map_err(|e| classify(operation, &e))?;
+        let mut response = builder.send().await.map_err(|e| classify(operation, &e))?;
         let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
         let cap = self.config.max_response_bytes;
         if let Some(len) = response.content_length() {
             if len > cap as u64 {
@@ -250,15 +364,11 @@ impl HttpTransport {
             (None, Some(one)) => one,
             (None, None) => Bytes::new(),
         };
-        if (200..300).contains(&status) {
-            Ok(WireResponse { status, body })
-        } else {
-            Err(Error::HttpStatus {
-                operation,
-                status,
-                body_excerpt: excerpt(&body, EXCERPT_CHARS),
-            })
-        }
+        Ok(WireResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 

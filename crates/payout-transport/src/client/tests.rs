@@ -49,11 +49,7 @@ async fn fetch(answer: Vec<u8>, cap: usize) -> Result<WireResponse, Error> {
             .retry(RetryPolicy::none()),
     )
     .unwrap();
-    let req = WireRequest {
-        url,
-        headers: [].into(),
-        body: "{}".into(),
-    };
+    let req = WireRequest::post(url, [].into(), "{}");
     transport
         .send(Operation::QueryPayout, &req, Idempotency::Idempotent)
         .await

@@ -191,6 +191,7 @@ mod tests {
             operation: payout::Operation::QueryPayout,
             code: "8000".into(),
             msg: "order not found".into(),
+            reason: payout::RejectReason::Other,
         });
         assert!(answered(&rejected));
         assert!(answered(&Ok::<(), Error>(())));
