@@ -67,6 +67,14 @@ pub enum Command {
     VerifyNotify(VerifyNotifyArgs),
     /// Poll a payout until it is succeeded or failed, or the deadline passes.
     Wait(WaitArgs),
+    /// Cancel a payout not yet handed to the bank (providers that declare
+    /// cancel, e.g. Xendit). Exit 0 with the query keys and state
+    /// `cancelled`; 3 when the provider refuses; 2 when the provider has no
+    /// cancel (nothing is sent).
+    Cancel(CancelArgs),
+    /// Make one harmless authenticated call (balance) and report whether
+    /// the base URL, credentials and region work.
+    Check(CheckArgs),
     /// Serve the offline PayPro/Vexora simulator until Ctrl-C or SIGTERM.
     ///
     /// The first stdout line is `listening on http://ADDR`; the base URL of
@@ -151,6 +159,36 @@ pub struct Common {
     pub max_response_bytes: Option<usize>,
 }
 
+/// `payout cancel`.
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+
+    /// The merchant's trade number of the payout (its provider id is looked
+    /// up first).
+    #[arg(
+        long,
+        value_name = "T",
+        required_unless_present = "payout_id",
+        conflicts_with = "payout_id"
+    )]
+    pub trade_no: Option<String>,
+
+    /// The provider's own id of the payout.
+    #[arg(long, value_name = "ID")]
+    pub payout_id: Option<String>,
+}
+
+/// `payout check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+}
+
 /// `payout query`.
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -159,8 +197,17 @@ pub struct QueryArgs {
     pub common: Common,
 
     /// The merchant's trade number of the payout.
-    #[arg(long, value_name = "T")]
-    pub trade_no: String,
+    #[arg(
+        long,
+        value_name = "T",
+        required_unless_present = "payout_id",
+        conflicts_with = "payout_id"
+    )]
+    pub trade_no: Option<String>,
+
+    /// The provider's own id of the payout instead (Xendit's `disb-...`).
+    #[arg(long, value_name = "ID")]
+    pub payout_id: Option<String>,
 }
 
 /// `payout create` (the beneficiary rules are on [`Command::Create`]).
@@ -217,6 +264,11 @@ pub struct CreateArgs {
     /// Free text echoed back in callbacks (required in some regions).
     #[arg(long, value_name = "R")]
     pub remark: Option<String>,
+
+    /// A description of the payout (Xendit's `description`; the order's
+    /// remark for providers that have one). Not together with --remark.
+    #[arg(long, value_name = "TEXT", conflicts_with = "remark")]
+    pub description: Option<String>,
 
     /// A region-specific wire field, repeatable: customerCert=..., firstname=...,
     /// idType=..., ipAddress=..., subMerchantNo=...

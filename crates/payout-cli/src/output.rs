@@ -130,6 +130,38 @@ impl<'a> CreateOut<'a> {
     }
 }
 
+/// `query`/`wait` exit 8: the provider proves no payout exists.
+#[derive(Debug, Serialize)]
+pub struct NotFoundOut<'a> {
+    /// Provider id.
+    pub provider: &'a str,
+    /// The trade number looked up.
+    pub trade_no: &'a str,
+    /// Always `not_found`.
+    pub state: &'static str,
+}
+
+impl<'a> NotFoundOut<'a> {
+    /// The output for `trade_no` at `provider`.
+    pub fn new(provider: &'a str, trade_no: &'a payout::TradeNo) -> Self {
+        Self {
+            provider,
+            trade_no: trade_no.as_str(),
+            state: "not_found",
+        }
+    }
+}
+
+/// `create` exit 9: the existing payout's status plus `"duplicate": true`.
+#[derive(Debug, Serialize)]
+pub struct DuplicateOut<'a> {
+    /// The existing payout's status (the query keys).
+    #[serde(flatten)]
+    pub status: StatusOut<'a>,
+    /// Always true.
+    pub duplicate: bool,
+}
+
 /// `balance`.
 #[derive(Debug, Serialize)]
 pub struct BalanceOut<'a> {

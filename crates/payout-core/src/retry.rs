@@ -74,11 +74,14 @@ pub fn may_retry(idempotency: Idempotency, error: &Error) -> bool {
         // itself: it may be a refusal or an acceptance we misread.
         return false;
     }
-    match (transience(error), idempotency) {
-        (Transience::NeverLeft, _) => true,
-        (Transience::Transient, Idempotency::Idempotent | Idempotency::KeyedCreate) => true,
-        _ => false,
-    }
+    matches!(
+        (transience(error), idempotency),
+        (Transience::NeverLeft, _)
+            | (
+                Transience::Transient,
+                Idempotency::Idempotent | Idempotency::KeyedCreate
+            )
+    )
 }
 
 /// What a caller may do after `error` (see [`RetryAdvice`]).

@@ -150,9 +150,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accepts_32_rejects_33() {
-        assert!(TradeNo::new("a".repeat(32)).is_ok());
-        let err = TradeNo::new("a".repeat(33)).unwrap_err();
+    fn the_outer_bound_is_255_and_providers_set_their_own() {
+        assert!(TradeNo::new("a".repeat(255)).is_ok());
+        let err = TradeNo::new("a".repeat(256)).unwrap_err();
+        assert!(err.to_string().contains("at most 255"), "{err}");
+        let t = TradeNo::new("a".repeat(33)).unwrap();
+        let err = TradeNoRule::max_len("paypro", 32).check(&t).unwrap_err();
         assert!(err.to_string().contains("at most 32"), "{err}");
     }
 

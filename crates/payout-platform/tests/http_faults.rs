@@ -402,6 +402,8 @@ async fn outer_8000_is_rejected_on_query_and_create() {
         "a rejected create was not placed: {e:?}"
     );
     assert_eq!(e.retry_advice(), RetryAdvice::Never);
-    assert_eq!(server.hits(), 1);
+    // One create, then one query asking whether a payout exists under the
+    // trade number (it does not: 8000 again), before answering "rejected".
+    assert_eq!(server.hits(), 2);
     assert_eq!(server.problems(), Vec::<String>::new());
 }

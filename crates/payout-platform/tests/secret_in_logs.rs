@@ -69,7 +69,7 @@ async fn no_log_line_holds_the_secret() {
     }
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    for expected in ["payout accepted", "retrying", "attempt failed"] {
+    for expected in ["payout.create", "retrying", "answered"] {
         assert!(
             text.contains(expected),
             "logs not captured ({expected}): {text}"

@@ -4,8 +4,8 @@
 
 use std::borrow::Cow;
 
-use payout_core::trade_no::MAX_TRADE_NO_LEN;
 use payout_core::{parse_amount, Decimal};
+use payout_platform::MAX_TRADE_NO_LEN;
 use payout_platform::{NotifyUrlRule, Region};
 use serde_json::{Map, Value};
 

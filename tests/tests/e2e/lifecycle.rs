@@ -46,15 +46,19 @@ async fn query_reports_each_state_with_the_exact_amount() {
 }
 
 #[tokio::test]
-async fn a_duplicate_trade_number_is_rejected_and_an_unknown_one_not_found() {
+async fn a_duplicate_trade_number_is_detected_never_not_placed_and_an_unknown_one_not_found() {
     let sim = start(config()).await;
     let p = provider(&sim, "vexora", "indonesia");
     let o = order("vexora", "indonesia", "E2E-DUP-1", None);
-    p.create_payout(&o).await.expect("first create accepted");
+    let first = p.create_payout(&o).await.expect("first create accepted");
+    // The platform refuses the second create (8000 duplicate tradeNo); the
+    // SDK asks for the trade number before answering, so the caller learns
+    // that a payout exists (never "rejected, not placed").
     match p.create_payout(&o).await {
-        Err(Error::Rejected { code, msg, .. }) => {
-            assert_eq!(code, "8000");
-            assert!(msg.contains("duplicate"), "{msg}");
+        Err(Error::Duplicate { trade_no, existing }) => {
+            assert_eq!(trade_no, o.trade_no);
+            assert_eq!(existing.trade_no, o.trade_no);
+            assert_eq!(existing.platform_trade_no, first.platform_trade_no);
         }
         other => panic!("second create: {other:?}"),
     }

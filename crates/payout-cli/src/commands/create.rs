@@ -12,8 +12,8 @@ use payout::{parse_amount, Beneficiary, Contact, CreatePayout, Error, TradeNo};
 use super::Report;
 use crate::cli::CreateArgs;
 use crate::config;
-use crate::exit::Failure;
-use crate::output::CreateOut;
+use crate::exit::{Exit, Failure};
+use crate::output::{CreateOut, DuplicateOut, StatusOut};
 
 /// Validates the order, sends it once and reports the accepted payout.
 ///
@@ -25,8 +25,21 @@ pub async fn run(args: &CreateArgs) -> Result<Report, Failure> {
     let order = order(args)?;
     let provider = config::provider(&args.common)?;
     provider.validate_payout(&order).map_err(with_flag_hint)?;
-    let status = provider.create_payout(&order).await?;
-    Report::ok(&CreateOut::new(provider.as_ref(), &status))
+    match provider.create_payout(&order).await {
+        Ok(status) => Report::ok(&CreateOut::new(provider.as_ref(), &status)),
+        Err(Error::Duplicate { existing, .. }) => Report::with(
+            &DuplicateOut {
+                status: StatusOut::new(provider.as_ref(), &existing),
+                duplicate: true,
+            },
+            Exit::Duplicate,
+            Some(format!(
+                "a payout already exists under trade number {} (state {}); nothing new was placed",
+                existing.trade_no, existing.state
+            )),
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The provider-neutral order described by the flags.
@@ -45,7 +58,7 @@ pub fn order(args: &CreateArgs) -> Result<CreatePayout, Failure> {
     if let Some(url) = &args.notify_url {
         order = order.notify_url(url.as_str());
     }
-    if let Some(remark) = &args.remark {
+    if let Some(remark) = args.remark.as_ref().or(args.description.as_ref()) {
         order = order.remark(remark.as_str());
     }
     order.extra = fields(&args.fields)?;

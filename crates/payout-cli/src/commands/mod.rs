@@ -1,9 +1,11 @@
 //! One module per subcommand; each returns a [`Report`] or a [`Failure`].
 
 mod balance;
+mod cancel;
+mod check;
 mod create;
 mod demo;
-mod query;
+pub(crate) mod query;
 mod sim;
 mod verify_notify;
 mod wait;
@@ -72,6 +74,8 @@ pub async fn run(command: Command) -> Result<Report, Failure> {
         Command::Balance(args) => balance::run(&args).await,
         Command::VerifyNotify(args) => verify_notify::run(&args),
         Command::Wait(args) => wait::run(&args).await,
+        Command::Cancel(args) => cancel::run(&args).await,
+        Command::Check(args) => check::run(&args).await,
         Command::Sim(args) => sim::run(&args).await,
         Command::Demo(args) => demo::run(&args).await,
     }

@@ -31,7 +31,13 @@ pub async fn run(args: &WaitArgs) -> Result<Report, Failure> {
     let spinner = spinner(&trade_no, args.timeout);
     let outcome = provider.wait_until_final(&trade_no, options).await;
     spinner.finish_and_clear();
-    match outcome? {
+    let outcome = match outcome {
+        Err(payout::Error::NotFound { trade_no, .. }) => {
+            return super::query::not_found(provider.id(), &trade_no)
+        }
+        other => other?,
+    };
+    match outcome {
         WaitOutcome::Final(status) => Report::ok(&WaitOut {
             status: StatusOut::new(provider.as_ref(), &status),
             is_final: true,

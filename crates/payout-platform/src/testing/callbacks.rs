@@ -269,8 +269,11 @@ pub fn late_processing_after_final(brand: &'static Brand) -> Check {
     }
     ensure(
         decide_update(Some(PayoutState::Succeeded), PayoutState::Failed)
-            == ApplyDecision::KeepFinal,
-        || "a late failure may overwrite a success".into(),
+            == ApplyDecision::Conflict {
+                known: PayoutState::Succeeded,
+                reported: PayoutState::Failed,
+            },
+        || "a failure after a success must be a conflict, never kept silently".into(),
     )
 }
 

@@ -83,24 +83,26 @@ async fn freeze_debit_release() {
 }
 
 #[tokio::test]
-async fn duplicate_trade_number_is_rejected() {
+async fn duplicate_trade_number_is_refused_and_reported_as_a_duplicate() {
     let sim = start(config()).await;
     let p = provider(&sim, "vexora", "nigeria");
     let o = order("nigeria", "DUP1", "25.00", Some(NOWHERE));
     p.create_payout(&o).await.unwrap();
     let before = sim.ledger("vexora", "nigeria", TEST_MERCHANT_NO).unwrap();
+    // The simulator answers `8000 duplicate tradeNo`; the SDK then queries
+    // the trade number and reports the existing payout.
     match p.create_payout(&o).await {
-        Err(Error::Rejected { code, msg, .. }) => {
-            assert_eq!(code, "8000");
-            assert_eq!(msg, "duplicate tradeNo");
+        Err(Error::Duplicate { existing, .. }) => {
+            assert_eq!(existing.trade_no, o.trade_no);
         }
-        other => panic!("expected a rejection, got {other:?}"),
+        other => panic!("expected a duplicate, got {other:?}"),
     }
-    assert_eq!(
-        sim.ledger("vexora", "nigeria", TEST_MERCHANT_NO).unwrap(),
-        before
-    );
+    // The query may have moved the first payout on (frozen -> debited);
+    // nothing more was taken from the balance.
+    let after = sim.ledger("vexora", "nigeria", TEST_MERCHANT_NO).unwrap();
+    assert_eq!(after.available, before.available);
     assert_eq!(sim.request_count("DUP1", payout_sim::Endpoint::Create), 2);
+    assert_eq!(sim.request_count("DUP1", payout_sim::Endpoint::Query), 1);
 }
 
 #[tokio::test]

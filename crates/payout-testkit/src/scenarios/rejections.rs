@@ -7,8 +7,9 @@ use payout_sim::Endpoint;
 use super::check;
 use crate::harness::Harness;
 
-/// Each refusal is `Rejected` with the provider's code and message, and a
-/// refused create placed nothing.
+/// A second create under a placed trade number is a `Duplicate` carrying
+/// the existing payout; every other refusal is `Rejected` with the
+/// provider's code and message, and a refused create placed nothing.
 pub async fn rejected(h: &Harness, region: &str) -> Result<(), String> {
     let p = h.provider(region)?;
     let order = h.order(region, "")?;
@@ -17,10 +18,12 @@ pub async fn rejected(h: &Harness, region: &str) -> Result<(), String> {
         "a fresh payout was reported failed".into()
     })?;
     match p.create_payout(&order).await {
-        Err(Error::Rejected { code, msg, .. }) if code == "8000" && !msg.is_empty() => {}
+        Err(Error::Duplicate { existing, .. })
+            if existing.trade_no == order.trade_no
+                && existing.platform_trade_no == first.platform_trade_no => {}
         other => {
             return Err(format!(
-                "a duplicate trade number must be Rejected 8000, got {other:?}"
+                "a second create under a placed trade number must be reported as a Duplicate with the existing payout (never \"not placed\"), got {other:?}"
             ))
         }
     }
