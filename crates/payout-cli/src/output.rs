@@ -172,12 +172,12 @@ pub struct BalanceOut<'a> {
     /// Money that can be paid out now.
     #[serde(serialize_with = "decimal")]
     pub available: Decimal,
-    /// Money held by payouts in flight.
-    #[serde(serialize_with = "decimal")]
-    pub frozen: Decimal,
-    /// Same-day collections, available on T+1.
-    #[serde(serialize_with = "decimal")]
-    pub unsettled: Decimal,
+    /// Money held by payouts in flight (`null` where the provider has none).
+    #[serde(serialize_with = "opt_decimal")]
+    pub frozen: Option<Decimal>,
+    /// Collections not yet available (`null` where the provider has none).
+    #[serde(serialize_with = "opt_decimal")]
+    pub unsettled: Option<Decimal>,
     /// The region's currency (extension).
     pub currency: &'a str,
 }

@@ -10,6 +10,7 @@ use crate::money::{Currency, Decimal};
 /// use payout_core::{Balance, Currency, Decimal};
 /// let b = Balance::new("paypro", Currency::from_static("IDR"), Decimal::from(5), Decimal::ZERO, Decimal::ZERO);
 /// assert_eq!(b.available, Decimal::from(5));
+/// assert_eq!(b.frozen, Some(Decimal::ZERO));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -20,10 +21,11 @@ pub struct Balance {
     pub currency: Currency,
     /// Money that can be paid out now.
     pub available: Decimal,
-    /// Money held by payouts in flight.
-    pub frozen: Decimal,
-    /// Same-day collections, available on T+1.
-    pub unsettled: Decimal,
+    /// Money held by payouts in flight, where the provider reports it.
+    pub frozen: Option<Decimal>,
+    /// Collections not yet available (the platform: same-day, T+1), where
+    /// the provider reports it.
+    pub unsettled: Option<Decimal>,
 }
 
 impl Balance {
@@ -39,8 +41,29 @@ impl Balance {
             provider: provider.into(),
             currency,
             available,
-            frozen,
-            unsettled,
+            frozen: Some(frozen),
+            unsettled: Some(unsettled),
+        }
+    }
+
+    /// A balance that reports only the available amount.
+    ///
+    /// ```
+    /// use payout_core::{Balance, Currency, Decimal};
+    /// let b = Balance::available_only("xendit", Currency::from_static("PHP"), Decimal::from(5));
+    /// assert_eq!(b.frozen, None);
+    /// ```
+    pub fn available_only(
+        provider: impl Into<String>,
+        currency: Currency,
+        available: Decimal,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            currency,
+            available,
+            frozen: None,
+            unsettled: None,
         }
     }
 }

@@ -13,18 +13,43 @@ pub struct PayoutUpdate {
     pub status: PayoutStatus,
     /// The callback's `timestamp` (ms since the epoch), when sent.
     pub sent_at_ms: Option<u64>,
+    /// The provider's event name, where it sends one (Xendit:
+    /// `payout.succeeded`, ...).
+    pub event: Option<String>,
+    /// A key identifying this delivery, for de-duplication where the
+    /// provider re-delivers (Xendit: the `webhook-id` header, else the
+    /// payout id, event and update time).
+    pub delivery_id: Option<String>,
 }
 
 impl PayoutUpdate {
     /// Wraps a verified status.
     pub fn new(status: PayoutStatus, sent_at_ms: Option<u64>) -> Self {
-        Self { status, sent_at_ms }
+        Self {
+            status,
+            sent_at_ms,
+            event: None,
+            delivery_id: None,
+        }
+    }
+
+    /// Sets the event name.
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = Some(event.into());
+        self
+    }
+
+    /// Sets the delivery id.
+    pub fn with_delivery_id(mut self, id: impl Into<String>) -> Self {
+        self.delivery_id = Some(id.into());
+        self
     }
 }
 
-/// Why a callback was not accepted. Each is answered with
-/// [`CallbackReply::refuse`] so that the provider retries later, and must
-/// never be acted on.
+/// Why a callback was not accepted. Each is answered with the provider's
+/// refusal ([`crate::PayoutProvider::callback_refusal`]) so that the
+/// provider retries later, and must never be acted on — except
+/// [`CallbackError::Ignored`], which is acknowledged.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallbackError {
@@ -44,6 +69,18 @@ pub enum CallbackError {
     /// The provider has no callbacks in this configuration.
     #[error("{0} does not support callbacks in this configuration")]
     Unsupported(String),
+    /// Authentic, but about something the SDK does not act on (an event it
+    /// does not know). **Acknowledge it** and change nothing.
+    #[error("callback verified and ignored: {0}")]
+    Ignored(String),
+}
+
+impl CallbackError {
+    /// True when the callback must be acknowledged although it carries no
+    /// update ([`CallbackError::Ignored`]).
+    pub fn is_ignored(&self) -> bool {
+        matches!(self, CallbackError::Ignored(_))
+    }
 }
 
 /// The HTTP reply to a callback. Each provider decides its own bodies

@@ -76,7 +76,7 @@ pub enum CreateDedup {
     /// knows (the platform's duplicate `tradeNo` rejection): a repeat either
     /// places the payout (it was never placed) or is refused as a duplicate,
     /// which the SDK turns into [`crate::Error::Duplicate`] after a query.
-    /// Not retried automatically; [`crate::resolve::resolve_unknown`] may.
+    /// Not retried automatically; [`crate::resolve::PayoutResolveExt::resolve_unknown`] may.
     UniqueTradeNo,
     /// No de-duplication: never repeat a create whose outcome is unknown.
     None,

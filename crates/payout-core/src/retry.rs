@@ -4,7 +4,7 @@
 //! Everything that decides about a retry reads this module: the transport's
 //! executor (automatic retries), [`crate::Error::retry_advice`] (what a
 //! caller may do), polling ([`crate::PayoutProviderExt`]) and
-//! [`crate::resolve::resolve_unknown`].
+//! [`crate::resolve::PayoutResolveExt::resolve_unknown`].
 
 use std::time::Duration;
 

@@ -149,14 +149,14 @@ fn balance_answers() {
     for data in both {
         let b = p.parse_balance(accepted(data).as_bytes()).unwrap();
         assert_eq!(b.available.to_string(), "9998989.0000", "{data}");
-        assert_eq!(b.frozen, Decimal::new(1250, 2));
-        assert_eq!(b.unsettled, Decimal::ZERO);
+        assert_eq!(b.frozen, Some(Decimal::new(1250, 2)));
+        assert_eq!(b.unsettled, Some(Decimal::ZERO));
         assert_eq!(b.currency.as_str(), "NGN");
     }
     let only_available = p
         .parse_balance(accepted(r#"{"availableAmount":"1"}"#).as_bytes())
         .unwrap();
-    assert_eq!(only_available.frozen, Decimal::ZERO);
+    assert_eq!(only_available.frozen, Some(Decimal::ZERO));
     let missing = p.parse_balance(accepted(r#"{"freezeAmount":"1"}"#).as_bytes());
     assert!(invalid_message(missing).contains("availableAmount"));
     let bad = p.parse_balance(accepted(r#"{"availableAmount":"lots"}"#).as_bytes());

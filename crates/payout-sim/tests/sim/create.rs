@@ -27,7 +27,10 @@ async fn freeze_debit_release() {
     let b = balances(&sim);
     assert_eq!((b.available, b.frozen), (d("900000"), d("100000")));
     let seen = p.balance().await.unwrap();
-    assert_eq!((seen.available, seen.frozen), (d("900000"), d("100000")));
+    assert_eq!(
+        (seen.available, seen.frozen),
+        (d("900000"), Some(d("100000")))
+    );
 
     assert_eq!(
         p.query_payout(&trade_no("OK1")).await.unwrap().state,

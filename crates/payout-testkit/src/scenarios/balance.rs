@@ -36,8 +36,8 @@ pub async fn matches_ledger(h: &Harness, region: &str) -> Result<(), String> {
     let seen = p.balance().await.map_err(|e| e.to_string())?;
     check(
         seen.available == before.available
-            && seen.frozen == before.frozen
-            && seen.unsettled == before.unsettled,
+            && seen.frozen == Some(before.frozen)
+            && seen.unsettled == Some(before.unsettled),
         || format!("balance() {seen:?} differs from the ledger {before:?}"),
     )?;
     let order = h.order(region, "_PROC")?;
@@ -58,7 +58,7 @@ pub async fn matches_ledger(h: &Harness, region: &str) -> Result<(), String> {
     )?;
     let seen = p.balance().await.map_err(|e| e.to_string())?;
     check(
-        seen.frozen == after.frozen && seen.available == after.available,
+        seen.frozen == Some(after.frozen) && seen.available == after.available,
         || format!("balance() {seen:?} differs from the ledger {after:?}"),
     )
 }

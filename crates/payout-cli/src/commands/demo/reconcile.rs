@@ -126,7 +126,7 @@ pub fn row(
             _ => held += e.amount,
         }
     }
-    let opening_pair = Pair::new(opening.available, opening.frozen);
+    let opening_pair = Pair::new(opening.available, opening.frozen.unwrap_or_default());
     Row {
         lane,
         currency: opening.currency.as_str().to_owned(),

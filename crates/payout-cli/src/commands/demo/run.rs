@@ -190,7 +190,10 @@ pub async fn run(count: u32, concurrency: u32, bar: &ProgressBar) -> Result<Outc
             reconcile::row(
                 i,
                 &opening[i],
-                Some(Pair::new(closing[i].available, closing[i].frozen)),
+                Some(Pair::new(
+                    closing[i].available,
+                    closing[i].frozen.unwrap_or_default(),
+                )),
                 ledger,
                 &entries,
             )
