@@ -1,6 +1,6 @@
 //! Fault injection: what can go wrong with an answer ([`Fault`]) and the
 //! bytes (or lack of them) that each fault puts on the wire, for either
-//! protocol ([`Wire`]).
+//! protocol ([`Protocol`]).
 
 use std::convert::Infallible;
 use std::time::Duration;
