@@ -1,7 +1,9 @@
 //! # payout-sim
 //!
 //! An offline twin of the PayPro/Vexora payout platform (axum on tokio),
-//! for tests, demos and a platform's own CI.
+//! for tests, demos and a platform's own CI — and, on the same address
+//! below `/xendit`, of Xendit Payouts v2 ([`xendit`],
+//! [`SimHandle::xendit_base_url`]).
 //!
 //! - **Every region of every brand** on one address:
 //!   `http://ADDR/<segment><family><endpoint>`, straight from the brands'
@@ -36,6 +38,11 @@
 //!   ([`SimHandle::deliveries`]).
 //! - **Counters** per trade number and endpoint
 //!   ([`SimHandle::request_count`]) to assert "sent exactly once".
+//! - **Xendit Payouts v2** below `/xendit`: Basic auth with
+//!   [`XENDIT_TEST_SECRET_KEY`], idempotency keys, validation, a ledger,
+//!   the documented test account numbers, webhooks with
+//!   [`XENDIT_TEST_CALLBACK_TOKEN`], faults and an optional rate limit
+//!   (see [`xendit`]).
 //!
 //! ```no_run
 //! use std::time::Duration;
