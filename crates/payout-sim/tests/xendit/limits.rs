@@ -49,14 +49,14 @@ async fn rate_limit_per_endpoint_with_headers() {
 
 #[tokio::test]
 async fn a_short_window_refills() {
-    let sim = start(xendit().rate_limit(Some(RateLimit::new(1, Duration::from_millis(100))))).await;
+    let sim = start(xendit().rate_limit(Some(RateLimit::new(1, Duration::from_secs(1))))).await;
     let c = Client::new(&sim);
     assert_eq!(c.balance("IDR").await, "1000000000");
     let limited = c
         .send(reqwest::Method::GET, "/balance?currency=IDR", None, None)
         .await;
     assert_eq!(limited.status, 429);
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
     assert_eq!(c.balance("IDR").await, "1000000000");
 }
 
