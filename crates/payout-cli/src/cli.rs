@@ -75,12 +75,14 @@ pub enum Command {
     /// Make one harmless authenticated call (balance) and report whether
     /// the base URL, credentials and region work.
     Check(CheckArgs),
-    /// Serve the offline PayPro/Vexora simulator until Ctrl-C or SIGTERM.
+    /// Serve the offline PayPro/Vexora and Xendit simulator until Ctrl-C or SIGTERM.
     ///
     /// The first stdout line is `listening on http://ADDR`; the base URL of
-    /// every region follows. Merchant and secret come from
+    /// every region follows, then Xendit's (`http://ADDR/xendit`, one line
+    /// per Xendit country). Merchant and secret come from
     /// PAYOUT_MERCHANT_NO and PAYOUT_SECRET (or PAYOUT_SECRET_FILE), else the
-    /// documented test pair (see docs/simulator.md).
+    /// documented test pair; Xendit answers its documented test key (see
+    /// docs/simulator.md).
     Sim(SimArgs),
     /// Run a realistic payout batch end to end against an embedded simulator.
     ///
@@ -344,9 +346,15 @@ pub struct SimArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub callback_time_divisor: u32,
 
-    /// Send no callbacks at all.
+    /// Send no callbacks at all (nor Xendit webhooks).
     #[arg(long)]
     pub no_callbacks: bool,
+
+    /// Where the simulated Xendit account sends its webhooks (none by
+    /// default). Their retry schedule (15m, 1h, 3h, 6h, 12h, 24h) is divided
+    /// by --callback-time-divisor too.
+    #[arg(long, value_name = "URL")]
+    pub xendit_webhook_url: Option<String>,
 
     /// How late a `_SLOW` trade number is answered.
     #[arg(long, value_name = "DURATION", default_value = "35s", value_parser = duration::parse)]

@@ -58,13 +58,13 @@ fn start_sim() -> Sim {
         .unwrap_or_else(|| panic!("first line is {first:?}"))
         .to_owned();
     let mut lines = Vec::new();
-    // The region list follows at once; read until PayPro Indonesia's line.
+    // The region list follows at once; read until the last Xendit line.
     for _ in 0..200 {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
             break;
         }
-        let done = line.contains("/indonesia-pay");
+        let done = line.starts_with("xendit  philippines");
         lines.push(line.trim_end().to_owned());
         if done {
             break;
@@ -119,6 +119,26 @@ fn sim_prints_its_address_first_and_serves_the_other_commands() {
         "{:?}",
         sim.lines
     );
+    // One line per Xendit country, in the same columns, after the platform's.
+    let xendit: Vec<&String> = sim
+        .lines
+        .iter()
+        .filter(|l| l.starts_with("xendit"))
+        .collect();
+    assert_eq!(
+        xendit,
+        [
+            &format!("xendit  indonesia     {}/xendit", sim.base),
+            &format!("xendit  philippines   {}/xendit", sim.base),
+        ],
+        "{:?}",
+        sim.lines
+    );
+    assert!(!sim
+        .lines
+        .iter()
+        .any(|l| l.contains(payout_sim::XENDIT_TEST_SECRET_KEY)
+            || l.contains(payout_sim::XENDIT_TEST_CALLBACK_TOKEN)));
 
     // A payout the simulator never saw: its documented 8000 rejection.
     let out = run(account(&mut payout(), &sim.base).args(["query", "--trade-no", "NEVER-1"]));
@@ -196,6 +216,14 @@ fn stop(sim: &mut Sim) {
     }
     assert!(stderr.contains(MERCHANT), "{stderr}");
     assert!(!stderr.contains(SECRET), "{stderr}");
+    assert!(
+        !stderr.contains(payout_sim::XENDIT_TEST_SECRET_KEY),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(payout_sim::XENDIT_TEST_CALLBACK_TOKEN),
+        "{stderr}"
+    );
 }
 
 #[cfg(not(unix))]

@@ -1,6 +1,8 @@
-//! Notify callbacks (spec §7): building and signing them, delivering them
-//! to the order's `notifyUrl` with the documented retries, and recording
-//! every delivery for tests and the demo.
+//! Callbacks of both protocols: building and signing the platform's notify
+//! callbacks (spec §7), delivering any [`CallbackJob`] (platform callbacks
+//! to the order's `notifyUrl`, Xendit webhooks to the account's URL) with
+//! the protocol's retries and acknowledgement rule, and recording every
+//! delivery for tests and the demo.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -11,6 +13,7 @@ use payout_transport::Signer;
 
 use crate::config::CallbackConfig;
 use crate::json::JsonWriter;
+use crate::protocol::Protocol;
 use crate::routes::RegionCtx;
 use crate::state::{status_message, Payout};
 
@@ -20,9 +23,10 @@ use crate::state::{status_message, Payout};
 pub enum DeliveryKind {
     /// `0015` on accept ([`CallbackConfig::on_accept`]).
     Accepted,
-    /// The final status.
+    /// The final status (Xendit: every webhook event, `REVERSED` included).
     Final,
-    /// The final status again (`_DUP`).
+    /// The final status again (`_DUP`): the same body (and, for Xendit,
+    /// the same `webhook-id`).
     Duplicate,
     /// A `0015` after the final status (`_LATE`).
     LateProcessing,
@@ -32,15 +36,20 @@ pub enum DeliveryKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Delivery {
-    /// The payout's trade number.
+    /// Which API sent it.
+    pub protocol: Protocol,
+    /// The payout's trade number (Xendit: its `reference_id`).
     pub trade_no: String,
+    /// The Xendit `webhook-id` header (`None` for platform callbacks).
+    pub event_id: Option<String>,
     /// The status the callback carries.
     pub status: String,
     /// Why it was sent.
     pub kind: DeliveryKind,
     /// Deliveries attempted so far (1 + re-deliveries).
     pub attempts: u32,
-    /// Whether the merchant answered HTTP 200 `OK`.
+    /// Whether the receiver acknowledged it (platform: HTTP 200 `OK`;
+    /// Xendit: any 2xx).
     pub acked: bool,
     /// Whether the simulator is done with it (acknowledged or schedule exhausted).
     pub done: bool,
@@ -51,22 +60,74 @@ pub struct Delivery {
 pub(crate) struct Step {
     kind: DeliveryKind,
     status: String,
-    body: Signed,
+    body: Outgoing,
+    event_id: Option<String>,
 }
 
-/// A callback body and, for header-signing schemes, its signature header.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Signed {
+/// A callback body and its extra headers (a signature header, Xendit's
+/// `x-callback-token` and `webhook-id`). Debug shows the header names only:
+/// a token is a secret.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Outgoing {
     body: Bytes,
-    header: Option<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Outgoing {
+    pub(crate) fn new(body: impl Into<Bytes>, headers: Vec<(&'static str, String)>) -> Self {
+        Self {
+            body: body.into(),
+            headers,
+        }
+    }
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| *n).collect();
+        f.debug_struct("Outgoing")
+            .field("body_bytes", &self.body.len())
+            .field("headers", &names)
+            .finish()
+    }
 }
 
 /// The callbacks of one status change, delivered in order.
 #[derive(Debug)]
 pub(crate) struct CallbackJob {
+    protocol: Protocol,
     url: String,
     trade_no: String,
     steps: Vec<Step>,
+}
+
+impl CallbackJob {
+    /// An empty job for `trade_no` (a platform trade number or a Xendit
+    /// reference) to `url`.
+    pub(crate) fn new(protocol: Protocol, url: String, trade_no: String) -> Self {
+        Self {
+            protocol,
+            url,
+            trade_no,
+            steps: Vec::with_capacity(2),
+        }
+    }
+
+    /// Adds a delivery, made after the previous one is done.
+    pub(crate) fn push(
+        &mut self,
+        kind: DeliveryKind,
+        status: impl Into<String>,
+        body: Outgoing,
+        event_id: Option<String>,
+    ) {
+        self.steps.push(Step {
+            kind,
+            status: status.into(),
+            body,
+            event_id,
+        });
+    }
 }
 
 /// Builds the callback body of `p` carrying `status`, signed per the
@@ -79,7 +140,7 @@ fn body(
     p: &Payout,
     status: &str,
     now_ms: u64,
-) -> Signed {
+) -> Outgoing {
     let mut amount = p.amount;
     amount.rescale(2);
     let amount = amount.to_string();
@@ -130,14 +191,16 @@ fn body(
         w.str("sign", s);
     }
     let body = Bytes::from(w.finish());
-    let header = match hmac_header {
+    let headers = match hmac_header {
         Some(name) if signed => signer
             .sign_bytes(&body)
             .ok()
-            .map(|s| (name, s.as_str().to_owned())),
-        _ => None,
+            .map(|s| (name, s.as_str().to_owned()))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
     };
-    Signed { body, header }
+    Outgoing { body, headers }
 }
 
 /// The callbacks for `p` reaching its current (final) status, or `None`
@@ -153,33 +216,29 @@ pub(crate) fn final_job(
     let url = target(config, ctx, p)?;
     let status = p.status.to_string();
     let final_body = body(ctx, signer, trade_no, p, &status, now_ms);
-    let mut steps = Vec::with_capacity(3);
-    steps.push(Step {
-        kind: DeliveryKind::Final,
-        status: status.clone(),
-        body: final_body.clone(),
-    });
+    let mut job = CallbackJob::new(Protocol::Platform, url, trade_no.to_owned());
     if p.scenario.duplicate_callback {
         // A duplicate repeats the final delivery verbatim.
-        steps.push(Step {
-            kind: DeliveryKind::Duplicate,
-            status,
-            body: final_body,
-        });
+        job.push(
+            DeliveryKind::Final,
+            status.clone(),
+            final_body.clone(),
+            None,
+        );
+        job.push(DeliveryKind::Duplicate, status, final_body, None);
+    } else {
+        job.push(DeliveryKind::Final, status, final_body, None);
     }
     if p.scenario.late_processing_callback {
         let processing = payout_platform::status_code::PROCESSING;
-        steps.push(Step {
-            kind: DeliveryKind::LateProcessing,
-            status: processing.to_owned(),
-            body: body(ctx, signer, trade_no, p, processing, now_ms),
-        });
+        job.push(
+            DeliveryKind::LateProcessing,
+            processing,
+            body(ctx, signer, trade_no, p, processing, now_ms),
+            None,
+        );
     }
-    Some(CallbackJob {
-        url,
-        trade_no: trade_no.to_owned(),
-        steps,
-    })
+    Some(job)
 }
 
 /// The `0015` callback on accept.
@@ -196,15 +255,14 @@ pub(crate) fn accept_job(
     }
     let url = target(config, ctx, p)?;
     let processing = payout_platform::status_code::PROCESSING;
-    Some(CallbackJob {
-        url,
-        trade_no: trade_no.to_owned(),
-        steps: vec![Step {
-            kind: DeliveryKind::Accepted,
-            status: processing.to_owned(),
-            body: body(ctx, signer, trade_no, p, processing, now_ms),
-        }],
-    })
+    let mut job = CallbackJob::new(Protocol::Platform, url, trade_no.to_owned());
+    job.push(
+        DeliveryKind::Accepted,
+        processing,
+        body(ctx, signer, trade_no, p, processing, now_ms),
+        None,
+    );
+    Some(job)
 }
 
 fn target(config: &CallbackConfig, ctx: &RegionCtx, p: &Payout) -> Option<String> {
@@ -214,18 +272,20 @@ fn target(config: &CallbackConfig, ctx: &RegionCtx, p: &Payout) -> Option<String
     p.notify_url.clone()
 }
 
-/// Sends callbacks and keeps the delivery records.
+/// Sends callbacks of both protocols and keeps the delivery records.
 #[derive(Debug)]
 pub(crate) struct CallbackHub {
     client: reqwest::Client,
     config: CallbackConfig,
+    xendit: CallbackConfig,
     records: Mutex<Vec<Delivery>>,
 }
 
 impl CallbackHub {
-    pub(crate) fn new(config: CallbackConfig) -> Result<Self, String> {
+    /// A hub delivering platform callbacks per `config` and Xendit webhooks
+    /// per `xendit`.
+    pub(crate) fn new(config: CallbackConfig, xendit: CallbackConfig) -> Result<Self, String> {
         let client = reqwest::Client::builder()
-            .timeout(config.ack_timeout)
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("payout-sim/", env!("CARGO_PKG_VERSION")))
@@ -234,12 +294,22 @@ impl CallbackHub {
         Ok(Self {
             client,
             config,
+            xendit,
             records: Mutex::new(Vec::new()),
         })
     }
 
+    /// The platform's callback settings.
     pub(crate) fn config(&self) -> &CallbackConfig {
         &self.config
+    }
+
+    /// The settings of a protocol's callbacks.
+    pub(crate) fn config_for(&self, protocol: Protocol) -> &CallbackConfig {
+        match protocol {
+            Protocol::Platform => &self.config,
+            Protocol::Xendit => &self.xendit,
+        }
     }
 
     /// Every delivery so far.
@@ -264,11 +334,14 @@ impl CallbackHub {
     /// Delivers every step of `job`, in order, each until acknowledged or
     /// until the schedule is exhausted.
     pub(crate) async fn run(&self, job: CallbackJob) {
+        let config = self.config_for(job.protocol);
         for step in job.steps {
             let index = {
                 let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
                 records.push(Delivery {
+                    protocol: job.protocol,
                     trade_no: job.trade_no.clone(),
+                    event_id: step.event_id.clone(),
                     status: step.status.clone(),
                     kind: step.kind,
                     attempts: 0,
@@ -279,7 +352,7 @@ impl CallbackHub {
             };
             let mut retry = 0;
             loop {
-                let acked = self.post(&job.url, &step.body).await;
+                let acked = self.post(job.protocol, config, &job.url, &step.body).await;
                 self.update(index, |d| {
                     d.attempts += 1;
                     d.acked = acked;
@@ -288,7 +361,7 @@ impl CallbackHub {
                     tracing::debug!(trade_no = %job.trade_no, status = %step.status, kind = ?step.kind, "callback acknowledged");
                     break;
                 }
-                match self.config.pause(retry) {
+                match config.pause(retry) {
                     Some(pause) => tokio::time::sleep(pause).await,
                     None => {
                         tracing::warn!(trade_no = %job.trade_no, status = %step.status, url = %job.url, "callback never acknowledged; giving up");
@@ -301,16 +374,24 @@ impl CallbackHub {
         }
     }
 
-    /// One delivery: acknowledged when the answer is HTTP 200 with body `OK`.
-    async fn post(&self, url: &str, signed: &Signed) -> bool {
+    /// One delivery. Acknowledged, for the platform, when the answer is
+    /// HTTP 200 with body `OK`; for Xendit, on any 2xx.
+    async fn post(
+        &self,
+        protocol: Protocol,
+        config: &CallbackConfig,
+        url: &str,
+        out: &Outgoing,
+    ) -> bool {
         let mut request = self
             .client
             .post(url)
+            .timeout(config.ack_timeout)
             .header(http::header::CONTENT_TYPE, "application/json");
-        if let Some((name, value)) = &signed.header {
+        for (name, value) in &out.headers {
             request = request.header(*name, value);
         }
-        let sent = request.body(signed.body.clone()).send().await;
+        let sent = request.body(out.body.clone()).send().await;
         let mut resp = match sent {
             Ok(r) => r,
             Err(e) => {
@@ -318,6 +399,13 @@ impl CallbackHub {
                 return false;
             }
         };
+        if protocol == Protocol::Xendit {
+            let ok = resp.status().is_success();
+            if !ok {
+                tracing::debug!(url, status = resp.status().as_u16(), "webhook refused");
+            }
+            return ok;
+        }
         if resp.status() != http::StatusCode::OK {
             tracing::debug!(url, status = resp.status().as_u16(), "callback refused");
             return false;

@@ -1,11 +1,13 @@
 //! The simulator's settings: address, brands, merchants, lifecycle,
-//! callbacks and fault parameters ([`SimConfig`]).
+//! callbacks, fault parameters and the Xendit account ([`SimConfig`]).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use payout_core::{Decimal, Secret};
 use payout_platform::Brand;
+
+use crate::xendit::XenditConfig;
 
 /// The documented test merchant number (Vexora's published sandbox pair).
 pub const TEST_MERCHANT_NO: &str = "3060414594";
@@ -25,6 +27,18 @@ pub const SPEC_CALLBACK_SCHEDULE: [Duration; 8] = [
     Duration::from_secs(3 * 3600),
     Duration::from_secs(3 * 3600),
     Duration::from_secs(3 * 3600),
+];
+
+/// Xendit's documented webhook retry schedule (spec §6), as pauses between
+/// attempts: re-deliveries land 15 min, 1 h, 3 h, 6 h, 12 h and 24 h after
+/// the first attempt.
+pub const SPEC_XENDIT_WEBHOOK_SCHEDULE: [Duration; 6] = [
+    Duration::from_secs(15 * 60),
+    Duration::from_secs(45 * 60),
+    Duration::from_secs(2 * 3600),
+    Duration::from_secs(3 * 3600),
+    Duration::from_secs(6 * 3600),
+    Duration::from_secs(12 * 3600),
 ];
 
 /// Every brand the simulator serves by default: PayPro and Vexora, straight
@@ -190,7 +204,8 @@ pub struct CallbackConfig {
     pub time_divisor: u32,
     /// How long the merchant has to answer one delivery.
     pub ack_timeout: Duration,
-    /// Also send a `0015` callback when a payout is accepted.
+    /// Also send a `0015` callback when a payout is accepted (platform
+    /// only: Xendit sends no event on accept).
     pub on_accept: bool,
 }
 
@@ -207,6 +222,27 @@ impl Default for CallbackConfig {
 }
 
 impl CallbackConfig {
+    /// Xendit's webhook delivery: the documented schedule
+    /// ([`SPEC_XENDIT_WEBHOOK_SCHEDULE`]) and 30 s to answer, in real time.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use payout_sim::CallbackConfig;
+    /// let c = CallbackConfig::xendit().time_divisor(1000);
+    /// assert_eq!(c.pause(0), Some(Duration::from_millis(900)));
+    /// assert_eq!(c.pause(6), None);
+    /// assert_eq!(c.ack_timeout, Duration::from_secs(30));
+    /// ```
+    pub fn xendit() -> Self {
+        Self {
+            enabled: true,
+            schedule: SPEC_XENDIT_WEBHOOK_SCHEDULE.to_vec(),
+            time_divisor: 1,
+            ack_timeout: Duration::from_secs(30),
+            on_accept: false,
+        }
+    }
+
     /// Sets the divisor of every pause.
     pub fn time_divisor(mut self, divisor: u32) -> Self {
         self.time_divisor = divisor;
@@ -275,6 +311,8 @@ pub struct SimConfig {
     pub slow_delay: Duration,
     /// Size of a `_HUGE` answer, streamed.
     pub huge_body_bytes: usize,
+    /// The Xendit account served below `/xendit` ([`crate::xendit`]).
+    pub xendit: XenditConfig,
 }
 
 impl Default for SimConfig {
@@ -287,6 +325,7 @@ impl Default for SimConfig {
             callbacks: CallbackConfig::default(),
             slow_delay: Duration::from_secs(35),
             huge_body_bytes: 8 * 1024 * 1024,
+            xendit: XenditConfig::default(),
         }
     }
 }
@@ -340,8 +379,15 @@ impl SimConfig {
         self
     }
 
+    /// Sets the Xendit account.
+    pub fn xendit(mut self, xendit: XenditConfig) -> Self {
+        self.xendit = xendit;
+        self
+    }
+
     /// Checks the settings.
     pub(crate) fn validate(&self) -> Result<(), String> {
+        self.xendit.validate()?;
         if self.merchants.is_empty() {
             return Err("no merchant configured; add one with SimConfig::merchant".into());
         }

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use crate::auth::{authenticate, field, parse_body};
 use crate::callbacks;
 use crate::envelope::{self, now_ms};
-use crate::faults::{self, Fault};
+use crate::faults::{self, Fault, Wire};
 use crate::json::JsonWriter;
 use crate::routes::{Endpoint, RegionCtx};
 use crate::shared::Shared;
@@ -85,18 +85,15 @@ async fn answer(
     body: Vec<u8>,
     trade_no: &str,
 ) -> Response {
-    match fault {
-        None => faults::json(body),
-        Some(Fault::Slow) => {
-            shared.sleep(shared.slow_delay).await;
-            faults::json(body)
-        }
-        Some(Fault::Delay(d)) => {
-            shared.sleep(d).await;
-            faults::json(body)
-        }
-        Some(f) => faults::disrupt(f, ctx.drift, body, trade_no, shared.huge_body_bytes),
-    }
+    faults::answer(
+        shared,
+        Wire::Platform(ctx.drift),
+        fault,
+        StatusCode::OK,
+        body,
+        trade_no,
+    )
+    .await
 }
 
 fn amount_text(amount: Decimal, places: u32) -> String {

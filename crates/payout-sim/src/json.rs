@@ -55,6 +55,13 @@ impl JsonWriter {
         self
     }
 
+    /// `"key":[item,...]` where each item is complete JSON text.
+    pub(crate) fn array(&mut self, key: &str, items: &[Vec<u8>]) -> &mut Self {
+        self.key(key);
+        write_array(&mut self.buf, items);
+        self
+    }
+
     /// `"key":{` — a nested object, closed by [`JsonWriter::end`].
     pub(crate) fn begin(&mut self, key: &str) -> &mut Self {
         self.key(key);
@@ -88,6 +95,18 @@ impl JsonWriter {
     }
 }
 
+/// Appends `[item,...]`, each item complete JSON text.
+pub(crate) fn write_array(out: &mut Vec<u8>, items: &[Vec<u8>]) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.push(b']');
+}
+
 /// Appends `s` as a JSON string literal.
 fn write_str(out: &mut Vec<u8>, s: &str) {
     if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
@@ -110,6 +129,8 @@ mod tests {
         w.str("a", "x\"y").u64("t", 17, true).u64("n", 3, false);
         w.begin("data").raw("amount", "3.0000").str("s", "ok").end();
         w.raw("z", "null");
+        w.array("list", &[b"1".to_vec(), b"{\"k\":2}".to_vec()]);
+        w.array("none", &[]);
         let bytes = w.finish();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["a"], "x\"y");
@@ -118,5 +139,7 @@ mod tests {
         assert_eq!(v["data"]["amount"].to_string(), "3.0000");
         assert_eq!(v["data"]["s"], "ok");
         assert!(v["z"].is_null());
+        assert_eq!(v["list"][1]["k"], 2);
+        assert_eq!(v["none"].as_array().map(Vec::len), Some(0));
     }
 }

@@ -1,7 +1,9 @@
 //! # payout-sim
 //!
 //! An offline twin of the PayPro/Vexora payout platform (axum on tokio),
-//! for tests, demos and a platform's own CI.
+//! for tests, demos and a platform's own CI — and, on the same address
+//! below `/xendit`, of Xendit Payouts v2 ([`xendit`],
+//! [`SimHandle::xendit_base_url`]).
 //!
 //! - **Every region of every brand** on one address:
 //!   `http://ADDR/<segment><family><endpoint>`, straight from the brands'
@@ -27,7 +29,7 @@
 //! - **A lifecycle**: `0015` until the n-th query or a timer
 //!   ([`Lifecycle`]), then the final status the [`Scenario`] picks — by
 //!   trade-number suffix (`_FAIL`, `_PROC`, `_UNDOC`, `_LIMIT`, `_DUP`,
-//!   `_LATE` and the [`Fault`]s `_SLOW`, `_DROP`, `_RESET`, `_502`,
+//!   `_LATE` and the [`Fault`]s `_SLOW`, `_DROP`, `_RESET`, `_502`, `_500`,
 //!   `_TRUNC`, `_HUGE`, `_5000`, `_8000`; see [`scenario`]) or registered
 //!   with [`SimHandle::set_scenario`].
 //! - **Signed callbacks** to `notifyUrl` (Kenya: unsigned, no timestamp),
@@ -36,6 +38,11 @@
 //!   ([`SimHandle::deliveries`]).
 //! - **Counters** per trade number and endpoint
 //!   ([`SimHandle::request_count`]) to assert "sent exactly once".
+//! - **Xendit Payouts v2** below `/xendit`: Basic auth with
+//!   [`XENDIT_TEST_SECRET_KEY`], idempotency keys, validation, a ledger,
+//!   the documented test account numbers, webhooks with
+//!   [`XENDIT_TEST_CALLBACK_TOKEN`], faults and an optional rate limit
+//!   (see [`xendit`]).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -72,12 +79,14 @@ pub mod faults;
 mod handle;
 mod handler;
 mod json;
+mod protocol;
 mod routes;
 pub mod scenario;
 mod server;
 mod shared;
 mod state;
 mod validate;
+pub mod xendit;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -89,14 +98,16 @@ use tokio::sync::watch;
 pub use callbacks::{Delivery, DeliveryKind};
 pub use config::{
     default_brands, CallbackConfig, Lifecycle, MerchantConfig, SimConfig, SPEC_CALLBACK_SCHEDULE,
-    TEST_MERCHANT_NO, TEST_SECRET,
+    SPEC_XENDIT_WEBHOOK_SCHEDULE, TEST_MERCHANT_NO, TEST_SECRET,
 };
 pub use envelope::Drift;
 pub use faults::Fault;
 pub use handle::{ServedRegion, SimHandle};
+pub use protocol::Protocol;
 pub use routes::Endpoint;
 pub use scenario::{FaultScope, Scenario, LIMIT_STATUS, UNDOCUMENTED_STATUS};
 pub use state::{Balances, PayoutSnapshot};
+pub use xendit::{XenditConfig, XENDIT_TEST_CALLBACK_TOKEN, XENDIT_TEST_SECRET_KEY};
 
 use shared::Shared;
 
@@ -172,7 +183,13 @@ impl Simulator {
 
     /// Starts serving in the background.
     pub fn spawn(self) -> SimHandle {
-        let router = axum::Router::new()
+        let mut router = axum::Router::new();
+        if self.shared.xendit.config.enabled {
+            router = router
+                .route("/xendit", axum::routing::any(xendit::handle))
+                .route("/xendit/{*rest}", axum::routing::any(xendit::handle));
+        }
+        let router = router
             .fallback(handler::handle)
             .with_state(Arc::clone(&self.shared));
         let task = tokio::spawn(server::accept_loop(

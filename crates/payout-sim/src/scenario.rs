@@ -15,7 +15,7 @@
 //! | `_PROC` | stays `0015` (processing) forever; no callback |
 //! | `_DUP` | the final callback is delivered twice |
 //! | `_LATE` | a `0015` callback follows the final one |
-//! | `_SLOW`, `_DROP`, `_RESET`, `_502`, `_TRUNC`, `_HUGE`, `_5000`, `_8000` | a [`Fault`] (see its table) |
+//! | `_SLOW`, `_DROP`, `_RESET`, `_502`, `_500`, `_TRUNC`, `_HUGE`, `_5000`, `_8000` | a [`Fault`] (see its table) |
 //!
 //! # Where a fault suffix applies
 //!
@@ -38,6 +38,7 @@ use std::borrow::Cow;
 use payout_platform::status_code::{FAILED, PROCESSING, SUCCESS};
 
 use crate::faults::Fault;
+use crate::protocol::Protocol;
 
 /// The undocumented status `_UNDOC` produces.
 pub const UNDOCUMENTED_STATUS: &str = "0099";
@@ -163,8 +164,7 @@ impl Scenario {
         let mut s = Self::succeed();
         let mut status_set = false;
         let mut fault_set = false;
-        let mut rest = trade_no;
-        while let Some((head, token)) = rest.rsplit_once('_') {
+        read_suffixes(trade_no, |token| {
             let status = match token {
                 "FAIL" => Some(FAILED),
                 "LIMIT" => Some(LIMIT_STATUS),
@@ -181,18 +181,31 @@ impl Scenario {
                 s.duplicate_callback = true;
             } else if token == "LATE" {
                 s.late_processing_callback = true;
-            } else if let Some(fault) = Fault::from_suffix(token) {
+            } else if let Some(fault) = Fault::from_suffix_for(Protocol::Platform, token) {
                 if !fault_set {
                     s.create_fault = Some(fault);
                     s.query_fault = Some((fault, FaultScope::UntilPlaced));
                     fault_set = true;
                 }
             } else {
-                break;
+                return false;
             }
-            rest = head;
-        }
+            true
+        });
         s
+    }
+}
+
+/// Reads the `_TOKEN` suffixes of `reference` from the right, handing each
+/// token to `accept` until it returns false (an unknown token) or none is
+/// left. The one suffix reader of both protocols.
+pub(crate) fn read_suffixes(reference: &str, mut accept: impl FnMut(&str) -> bool) {
+    let mut rest = reference;
+    while let Some((head, token)) = rest.rsplit_once('_') {
+        if !accept(token) {
+            break;
+        }
+        rest = head;
     }
 }
 

@@ -1,6 +1,6 @@
 //! The state every request handler and background task shares: routes,
-//! merchants, the ledger, registered scenarios, callbacks, counters and
-//! the shutdown signal.
+//! merchants, the ledger, registered scenarios, callbacks, counters, the
+//! Xendit side and the shutdown signal.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,6 +17,7 @@ use crate::envelope::now_ms;
 use crate::routes::{Endpoint, Routes};
 use crate::scenario::Scenario;
 use crate::state::{settle, Ledger};
+use crate::xendit::XenditState;
 
 /// A merchant as the simulator authenticates it: one signer per brand,
 /// from the brand's [`payout_platform::Scheme`].
@@ -41,6 +42,7 @@ pub(crate) struct Shared {
     merchant_index: HashMap<String, usize>,
     pub ledger: Ledger,
     pub callbacks: CallbackHub,
+    pub xendit: XenditState,
     pub lifecycle: Lifecycle,
     pub slow_delay: Duration,
     pub huge_body_bytes: usize,
@@ -79,7 +81,8 @@ impl Shared {
             routes,
             merchants,
             merchant_index,
-            callbacks: CallbackHub::new(config.callbacks.clone())?,
+            callbacks: CallbackHub::new(config.callbacks.clone(), config.xendit.webhooks.clone())?,
+            xendit: XenditState::new(&config.xendit)?,
             lifecycle: config.lifecycle,
             slow_delay: config.slow_delay,
             huge_body_bytes: config.huge_body_bytes,

@@ -1,17 +1,20 @@
-//! `payout sim`: serve the offline PayPro/Vexora simulator until stopped.
+//! `payout sim`: serve the offline PayPro/Vexora and Xendit simulator until
+//! stopped.
 //!
 //! The first stdout line is exactly `listening on http://ADDR` (flushed at
 //! once, so a script can read the port); one line per served region
-//! follows (`<provider> <region> <base URL>`). Merchant and secret come
+//! follows (`<provider> <region> <base URL>`), the Xendit countries last
+//! (`xendit  indonesia     http://ADDR/xendit`). Merchant and secret come
 //! from `PAYOUT_MERCHANT_NO` and `PAYOUT_SECRET` (or `PAYOUT_SECRET_FILE`),
-//! each defaulting to the documented test pair. The secret is never printed.
+//! each defaulting to the documented test pair; Xendit answers its test
+//! key. No secret, key or webhook token is ever printed.
 
 use std::io::Write;
 
 use payout::Secret;
 use payout_sim::{
-    CallbackConfig, Lifecycle, MerchantConfig, SimConfig, SimError, Simulator, TEST_MERCHANT_NO,
-    TEST_SECRET,
+    CallbackConfig, Lifecycle, MerchantConfig, SimConfig, SimError, Simulator, XenditConfig,
+    TEST_MERCHANT_NO, TEST_SECRET,
 };
 
 use super::Report;
@@ -26,7 +29,7 @@ use crate::exit::{Exit, Failure};
 pub async fn run(args: &SimArgs) -> Result<Report, Failure> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let (merchant, merchant_note) = merchant(&env)?;
-    let config = config(args, merchant);
+    let config = config(args, merchant)?;
     let sim = Simulator::bind(config).await.map_err(|e| match e {
         SimError::Bind { .. } => Failure::usage(format!("{e}; pass --addr IP:PORT")),
         _ => Failure::usage(e.to_string()),
@@ -38,13 +41,13 @@ pub async fn run(args: &SimArgs) -> Result<Report, Failure> {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on {}", handle.url()).map_err(write_failed)?;
         out.flush().map_err(write_failed)?;
-        for r in handle.regions() {
+        for r in handle.regions().into_iter().chain(handle.xendit_regions()) {
             writeln!(out, "{:<7} {:<13} {}", r.brand, r.region, r.base_url)
                 .map_err(write_failed)?;
         }
         out.flush().map_err(write_failed)?;
     }
-    eprintln!("{merchant_note}; stop with Ctrl-C");
+    eprintln!("{merchant_note}; Xendit answers the documented test key (payout_sim::XENDIT_TEST_SECRET_KEY); stop with Ctrl-C");
     stop_signal().await;
     eprintln!("stopping the simulator");
     handle.shutdown().await;
@@ -52,8 +55,24 @@ pub async fn run(args: &SimArgs) -> Result<Report, Failure> {
 }
 
 /// The simulator settings from the flags.
-fn config(args: &SimArgs, merchant: MerchantConfig) -> SimConfig {
-    SimConfig::default()
+///
+/// # Errors
+/// A usage failure (2) for a Xendit webhook URL that is not http(s).
+fn config(args: &SimArgs, merchant: MerchantConfig) -> Result<SimConfig, Failure> {
+    let mut xendit = XenditConfig::default().webhooks(
+        CallbackConfig::xendit()
+            .time_divisor(args.callback_time_divisor)
+            .enabled(!args.no_callbacks),
+    );
+    if let Some(url) = &args.xendit_webhook_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Failure::usage(format!(
+                "--xendit-webhook-url {url:?} must start with http:// or https://"
+            )));
+        }
+        xendit = xendit.webhook_url(url.clone());
+    }
+    Ok(SimConfig::default()
         .addr(args.addr)
         .merchant(merchant)
         .lifecycle(
@@ -67,6 +86,7 @@ fn config(args: &SimArgs, merchant: MerchantConfig) -> SimConfig {
                 .enabled(!args.no_callbacks),
         )
         .slow_delay(args.slow_delay)
+        .xendit(xendit))
 }
 
 /// The merchant account from the environment (`env` reads a non-empty
@@ -178,12 +198,14 @@ mod tests {
             "--callback-time-divisor",
             "1000",
             "--no-callbacks",
+            "--xendit-webhook-url",
+            "http://127.0.0.1:8080/xendit",
         ])
         .unwrap();
         let crate::cli::Command::Sim(args) = cli.command else {
             panic!("not sim");
         };
-        let c = config(&args, MerchantConfig::test_pair());
+        let c = config(&args, MerchantConfig::test_pair()).unwrap();
         assert_eq!(c.lifecycle.after_queries, Some(0));
         assert_eq!(
             c.lifecycle.after,
@@ -191,5 +213,28 @@ mod tests {
         );
         assert_eq!(c.callbacks.time_divisor, 1000);
         assert!(!c.callbacks.enabled);
+        assert_eq!(c.xendit.webhooks.time_divisor, 1000);
+        assert!(!c.xendit.webhooks.enabled);
+        assert_eq!(
+            c.xendit.webhook_url.as_deref(),
+            Some("http://127.0.0.1:8080/xendit")
+        );
+    }
+
+    #[test]
+    fn a_bad_xendit_webhook_url_is_a_usage_error() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "payout",
+            "sim",
+            "--xendit-webhook-url",
+            "localhost:8080",
+        ])
+        .unwrap();
+        let crate::cli::Command::Sim(args) = cli.command else {
+            panic!("not sim");
+        };
+        let err = config(&args, MerchantConfig::test_pair()).unwrap_err();
+        assert_eq!(err.exit.code(), 2);
     }
 }

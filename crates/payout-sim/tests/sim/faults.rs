@@ -7,11 +7,12 @@ use payout_sim::{Endpoint, Fault, FaultScope, Scenario};
 use crate::common::*;
 
 /// The SDK phase each fault must produce.
-const EXPECTED: [(&str, &str); 8] = [
+const EXPECTED: [(&str, &str); 9] = [
     ("SLOW", "no_answer"),
     ("DROP", "no_answer"),
     ("RESET", "no_answer"),
     ("502", "http_status"),
+    ("500", "http_status"),
     ("TRUNC", "invalid_response"),
     ("HUGE", "invalid_response"),
     ("5000", "provider_unavailable"),
@@ -38,6 +39,17 @@ async fn query_faults_map_to_sdk_errors() {
             ) => {
                 assert_eq!(*status, 502);
                 assert!(body_excerpt.contains("Bad Gateway"));
+            }
+            (
+                "500",
+                Error::HttpStatus {
+                    status,
+                    body_excerpt,
+                    ..
+                },
+            ) => {
+                assert_eq!(*status, 500);
+                assert!(body_excerpt.contains("Internal Server Error"));
             }
             ("5000", Error::ProviderUnavailable { code, .. }) => assert_eq!(code, "5000"),
             ("8000", Error::Rejected { code, .. }) => assert_eq!(code, "8000"),
