@@ -47,7 +47,13 @@ pub fn run_all() -> Result<(), String> {
             "warnings",
         ],
     )?;
-    for features in ["paypro", "vexora", "paypro,vexora", "paypro,vexora,axum"] {
+    for features in [
+        "paypro",
+        "vexora",
+        "xendit",
+        "paypro,vexora",
+        "paypro,vexora,xendit,axum",
+    ] {
         util::run(
             "cargo",
             &[
@@ -119,7 +125,7 @@ pub fn template_check() -> Result<(), String> {
     let all_features = THROWAWAY
         .iter()
         .map(|(name, _)| *name)
-        .chain(["paypro", "vexora"])
+        .chain(["paypro", "vexora", "xendit"])
         .collect::<Vec<_>>()
         .join(",");
     for features in [THROWAWAY[0].0, all_features.as_str()] {

@@ -414,14 +414,25 @@ impl<P: PayoutProtocol> Connector<P> {
             }
         };
         let req = self.protocol.build_cancel(&id, self.now())?;
-        self.transport
+        let result = self
+            .transport
             .execute(
                 Operation::CancelPayout,
                 &req,
                 Idempotency::Idempotent,
                 |resp| self.protocol.parse_cancel(&id, resp),
             )
-            .await
+            .await;
+        match result {
+            // A refusal may answer a repeat of a cancel that already took
+            // effect (its first answer lost): ask before saying "not
+            // cancelled".
+            Err(refused @ Error::Rejected { .. }) => match self.query_id_inner(&id).await {
+                Ok(status) if status.state == payout_core::PayoutState::Cancelled => Ok(status),
+                _ => Err(refused),
+            },
+            other => other,
+        }
     }
 }
 

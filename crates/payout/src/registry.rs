@@ -58,6 +58,11 @@ macro_rules! providers {
 pub static PROVIDERS: &[ProviderEntry] = providers![
     "paypro" => platform!(provider_paypro::BRAND),
     "vexora" => platform!(provider_vexora::BRAND),
+    "xendit" => ProviderEntry {
+        id: provider_xendit::ID,
+        build: |settings, transport| Ok(Arc::new(provider_xendit::provider(settings, transport)?)),
+        capabilities: provider_xendit::declare,
+    },
     // cargo xtask new-provider inserts new providers above this line
 ];
 

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http::HeaderValue;
 use payout_core::{
-    Balance, CallbackError, Capabilities, CreatePayout, Decimal, Error, Operation, PayoutStatus,
+    Balance, CallbackError, Capabilities, CreatePayout, Error, Operation, PayoutStatus,
     PayoutUpdate, ProviderSettings, Secret, TradeNo,
 };
 use payout_transport::{HeaderList, PayoutProtocol, RequestUrl, WireRequest, WireResponse};
@@ -451,13 +451,9 @@ impl PayoutProtocol for Xendit {
             .filter(|v| !v.is_null())
             .ok_or_else(|| Self::invalid(op, "the balance answer has no `balance`"))
             .and_then(|v| payout::amount(v, "balance", true).map_err(|m| Self::invalid(op, m)))?;
-        Ok(Balance::new(
-            ID,
-            self.region.currency,
-            available,
-            Decimal::ZERO,
-            Decimal::ZERO,
-        ))
+        // Xendit reports one cash balance: nothing frozen or unsettled is
+        // known, so those stay empty (never a made-up zero).
+        Ok(Balance::available_only(ID, self.region.currency, available))
     }
 
     /// `POST {base}/v2/payouts/{id}/cancel`, no body.
@@ -481,30 +477,38 @@ impl PayoutProtocol for Xendit {
     }
 
     /// Verifies `x-callback-token` (constant time) and reads the body
-    /// (both shapes). An event this SDK does not read is acknowledged with
-    /// the payout's own status when its `data` is a payout, else refused as
-    /// malformed (see the crate page).
+    /// (both shapes). The update carries the event name and the delivery's
+    /// de-duplication key (D9). An authentic event this SDK does not read
+    /// is [`CallbackError::Ignored`]: acknowledged, nothing changed (D8).
     fn verify_callback(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<PayoutUpdate, CallbackError> {
         match self.read_webhook(headers, body)? {
-            Webhook::Update(update) => Ok(update),
-            Webhook::Ignored {
-                update: Some(update),
-                event,
-            } => {
-                tracing::debug!(%event, "unread webhook event acknowledged with the payout's own status");
+            Webhook::Update(update) => {
+                let event = update
+                    .status
+                    .extra
+                    .get("event")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
+                let mut update = update;
+                if let Some(event) = event {
+                    update = update.with_event(event);
+                }
+                if let Some(key) = crate::dedup_key(headers, body) {
+                    update = update.with_delivery_id(key);
+                }
                 Ok(update)
             }
-            Webhook::Ignored {
-                update: None,
-                event,
-            } => Err(CallbackError::Malformed(format!(
-                "event {:?} is not a payout event this SDK reads and carries no payout",
-                payout_core::error::excerpt(event.as_bytes(), 60)
-            ))),
+            Webhook::Ignored { event, .. } => {
+                tracing::debug!(event = %payout_core::error::excerpt(event.as_bytes(), 60), "webhook event not read by this SDK: acknowledged and ignored");
+                Err(CallbackError::Ignored(format!(
+                    "xendit event {:?} is not a payout event this SDK acts on",
+                    payout_core::error::excerpt(event.as_bytes(), 60)
+                )))
+            }
         }
     }
 }

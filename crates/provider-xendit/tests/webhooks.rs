@@ -175,11 +175,12 @@ fn unknown_events() {
         }
         other => panic!("{other:?}"),
     }
-    let u = p
+    // An event the SDK does not act on is acknowledged and ignored.
+    let e = p
         .verify_callback(&headers(Some(TOKEN)), body.as_bytes())
-        .unwrap();
-    assert_eq!(u.status.state, PayoutState::Processing);
-    // Without one: nothing to acknowledge it with in today's core.
+        .unwrap_err();
+    assert!(e.is_ignored(), "{e:?}");
+    // Also without a payout in `data`.
     let body =
         r#"{"event":"balance.changed","created":"2025-01-01T00:00:00Z","data":{"balance":5}}"#;
     match p
@@ -195,7 +196,12 @@ fn unknown_events() {
     let e = p
         .verify_callback(&headers(Some(TOKEN)), body.as_bytes())
         .unwrap_err();
-    assert!(matches!(e, CallbackError::Malformed(_)), "{e:?}");
+    assert!(e.is_ignored(), "{e:?}");
+    // A forged unknown event is refused, never acknowledged.
+    let e = p
+        .verify_callback(&headers(Some("wrong")), body.as_bytes())
+        .unwrap_err();
+    assert!(matches!(e, CallbackError::BadSignature), "{e:?}");
 }
 
 #[test]

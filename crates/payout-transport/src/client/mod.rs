@@ -138,12 +138,24 @@ impl WireResponse {
     }
 
     /// The pause a `Retry-After` header asks for (seconds, possibly
-    /// fractional), on a 429 or 503.
+    /// fractional), on a 429 or 503; else, on a 429, the seconds a
+    /// `Rate-Limit-Reset` header gives until the window resets.
+    ///
+    /// ```
+    /// use payout_transport::WireResponse;
+    /// let mut r = WireResponse::new(429, "");
+    /// r.headers.insert("rate-limit-reset", http::HeaderValue::from_static("1.5"));
+    /// assert_eq!(r.retry_after(), Some(std::time::Duration::from_millis(1500)));
+    /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         if self.status != 429 && self.status != 503 {
             return None;
         }
-        let text = self.headers.get("retry-after")?.to_str().ok()?.trim();
+        let header = self
+            .headers
+            .get("retry-after")
+            .or_else(|| (self.status == 429).then(|| self.headers.get("rate-limit-reset"))?)?;
+        let text = header.to_str().ok()?.trim();
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         let secs: u64 = whole.parse().ok()?;
         let millis: u64 = frac
