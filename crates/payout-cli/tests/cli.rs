@@ -728,6 +728,90 @@ fn wait_past_the_deadline_exits_7_and_never_says_failed() {
     assert!(run.stderr.contains("NOT failed"), "{}", run.stderr);
 }
 
+/// The deadline is the contract of `wait`: against a gateway that
+/// accepts the connection and never answers (with a transport timeout far
+/// beyond the deadline), it still exits 7 within the timeout plus a
+/// second, and says truthfully that nothing was answered.
+#[test]
+fn wait_deadline_holds_while_a_query_hangs() {
+    let server = Server::start(|_, _| Reply::Hang(Duration::from_secs(30)));
+    let mut env = account(&server.base("indonesia-pay"));
+    env.retain(|(k, _)| k != "PAYOUT_TIMEOUT_MS");
+    env.push(("PAYOUT_TIMEOUT_MS".into(), "20000".into()));
+    let started = std::time::Instant::now();
+    let run = payout(
+        &[
+            "wait",
+            "--provider",
+            "paypro",
+            "--trade-no",
+            "test_00000002",
+            "--timeout",
+            "2s",
+        ],
+        &env,
+        None,
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 7, "{run:?}");
+    assert!(
+        elapsed < Duration::from_millis(3500),
+        "wait --timeout 2s ran {elapsed:?}: {run:?}"
+    );
+    assert!(
+        run.stderr.contains(
+            "no answer about payout test_00000002 within 2s (1 query, unanswered at the deadline)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("NOT failed"), "{}", run.stderr);
+    assert_eq!(server.seen().len(), 1, "the query was sent");
+}
+
+/// A payout seen processing, then a query that hangs: exit 7 at the
+/// deadline with the last known state printed, never "failed".
+#[test]
+fn wait_deadline_keeps_the_last_known_state_when_a_later_query_hangs() {
+    let server = Server::start(|n, _| {
+        if n == 0 {
+            Reply::Json(processing("test_00000002"))
+        } else {
+            Reply::Hang(Duration::from_secs(30))
+        }
+    });
+    let mut env = account(&server.base("indonesia-pay"));
+    env.retain(|(k, _)| k != "PAYOUT_TIMEOUT_MS");
+    env.push(("PAYOUT_TIMEOUT_MS".into(), "20000".into()));
+    let started = std::time::Instant::now();
+    let run = payout(
+        &[
+            "wait",
+            "--provider",
+            "paypro",
+            "--trade-no",
+            "test_00000002",
+            "--timeout",
+            "2s",
+            "--interval",
+            "20ms",
+        ],
+        &env,
+        None,
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 7, "{run:?}");
+    assert!(elapsed < Duration::from_millis(3500), "ran {elapsed:?}");
+    let out = run.json();
+    assert_eq!(out["final"], false);
+    assert_eq!(out["state"], "processing");
+    assert!(
+        run.stderr.contains("no final status for payout test_00000002 within 2s (2 queries, the last one unanswered at the deadline; last known state processing"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn wait_stops_at_a_rejection() {
     let server = Server::json(r#"{"code":"8000","msg":"no such order","success":false}"#);

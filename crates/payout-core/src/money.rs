@@ -114,41 +114,161 @@ impl fmt::Display for Money {
     }
 }
 
-/// Parses an amount exactly from its decimal text (`"300.00"`, `"3.0000"`,
-/// `"-1"`, or scientific notation such as `"1e3"`).
+/// Parses an amount exactly from its decimal text, strictly.
+///
+/// Accepted: plain decimal text `digits[.digits]` (`"300.00"`, `"3.0000"`,
+/// `"007"`), optionally followed by an exponent `e`/`E`, sign, digits
+/// (`"1e3"`, `"1.5E-2"`, the forms a JSON number may take) when the value
+/// converts **exactly** into a [`Decimal`]. The scale is kept (`"300.00"`
+/// has scale 2; `"1.50e1"` is `15.0`).
+///
+/// Refused, never rounded: a sign (`"-5"`, `"+5"`), separators (`"1_000"`,
+/// `"1,5"`), whitespace, a bare point (`"5."`, `".5"`), anything else that
+/// is not decimal digits, and a value needing more than 28 decimal places
+/// or more significant digits than a [`Decimal`] holds (96 bits: 28 to 29
+/// digits). Amounts are never negative, so a sign is always an error.
 ///
 /// # Errors
-/// [`Error::Validation`] naming `amount` when the text is not a decimal number
-/// or has more than 28 significant digits.
+/// [`Error::Validation`] naming `amount` and saying which rule the text
+/// breaks; callers reading provider answers name their own field.
 ///
 /// ```
 /// use payout_core::parse_amount;
 /// assert_eq!(parse_amount("3.0000").unwrap().to_string(), "3.0000");
-/// assert!(parse_amount("1,5").is_err());
+/// assert_eq!(parse_amount("1.5e3").unwrap().to_string(), "1500");
+/// for bad in ["1,5", "-1", "+1", "1_000", "5.", ".5", " 5", "1.2345678901234567890123456789012e3"] {
+///     assert!(parse_amount(bad).is_err(), "{bad}");
+/// }
 /// ```
 pub fn parse_amount(text: &str) -> Result<Decimal, Error> {
     if let Some(d) = plain_decimal(text) {
         return Ok(d);
     }
-    let t = text.trim();
-    let parsed = if t.contains(['e', 'E']) {
-        Decimal::from_scientific(t)
-    } else {
-        Decimal::from_str_exact(t)
-    };
-    parsed.map_err(|_| {
-        Error::validation(
-            "amount",
-            format!("must be a decimal number such as 100 or 100.50 (got {text:?})"),
-        )
+    exact_decimal(text).map_err(|refusal| {
+        let got = crate::error::excerpt(text.as_bytes(), 48);
+        let rule = match refusal {
+            Refusal::Shape => format!(
+                "must be plain decimal digits such as 100 or 100.50, without sign, spaces, \
+                 separators or a leading or trailing point (got {got:?})"
+            ),
+            Refusal::Precision => format!(
+                "has more digits than an exact amount holds (at most 28 decimal places and \
+                 29 significant digits); refused rather than rounded (got {got:?})"
+            ),
+        };
+        Error::validation("amount", rule)
     })
+}
+
+/// Why a text is not an exact amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// Not `digits[.digits][(e|E)[+|-]digits]`.
+    Shape,
+    /// Well formed, but the value needs more digits than a [`Decimal`]
+    /// holds; converting it would round.
+    Precision,
+}
+
+/// The largest mantissa of a [`Decimal`] (96 bits).
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+/// The largest scale of a [`Decimal`].
+const MAX_SCALE: i64 = 28;
+
+/// The general strict parse: `digits[.digits][(e|E)[+|-]digits]`,
+/// converted exactly or refused. Every digit is accumulated into an exact
+/// integer mantissa (checked, never rounded) and the decimal point and
+/// exponent only move the scale.
+fn exact_decimal(t: &str) -> Result<Decimal, Refusal> {
+    let b = t.as_bytes();
+    let mut at = 0;
+    let mut mantissa: u128 = 0;
+    let mut too_many_digits = false;
+    let mut digits = |at: &mut usize, mantissa: &mut u128| -> usize {
+        let start = *at;
+        while let Some(&c) = b.get(*at).filter(|c| c.is_ascii_digit()) {
+            match mantissa
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(u128::from(c - b'0')))
+                .filter(|m| *m <= MAX_MANTISSA)
+            {
+                Some(m) => *mantissa = m,
+                None => too_many_digits = true,
+            }
+            *at += 1;
+        }
+        *at - start
+    };
+    if digits(&mut at, &mut mantissa) == 0 {
+        return Err(Refusal::Shape);
+    }
+    let mut frac_len = 0;
+    if b.get(at) == Some(&b'.') {
+        at += 1;
+        frac_len = digits(&mut at, &mut mantissa);
+        if frac_len == 0 {
+            return Err(Refusal::Shape);
+        }
+    }
+    let mut exponent: i64 = 0;
+    if let Some(b'e' | b'E') = b.get(at) {
+        at += 1;
+        let negative = match b.get(at) {
+            Some(b'-') => {
+                at += 1;
+                true
+            }
+            Some(b'+') => {
+                at += 1;
+                false
+            }
+            _ => false,
+        };
+        let start = at;
+        while let Some(&c) = b.get(at).filter(|c| c.is_ascii_digit()) {
+            // Saturates far beyond any scale a Decimal can take.
+            exponent = (exponent * 10 + i64::from(c - b'0')).min(1_000_000);
+            at += 1;
+        }
+        if at == start {
+            return Err(Refusal::Shape);
+        }
+        if negative {
+            exponent = -exponent;
+        }
+    }
+    if at != b.len() {
+        return Err(Refusal::Shape);
+    }
+    if too_many_digits {
+        return Err(Refusal::Precision);
+    }
+    let frac_len = i64::try_from(frac_len).map_err(|_| Refusal::Precision)?;
+    let mut scale = frac_len - exponent;
+    if scale > MAX_SCALE {
+        return Err(Refusal::Precision);
+    }
+    if scale < 0 {
+        if mantissa != 0 {
+            let shift = u32::try_from(-scale).map_err(|_| Refusal::Precision)?;
+            mantissa = 10u128
+                .checked_pow(shift)
+                .and_then(|p| mantissa.checked_mul(p))
+                .filter(|m| *m <= MAX_MANTISSA)
+                .ok_or(Refusal::Precision)?;
+        }
+        scale = 0;
+    }
+    let mantissa = i128::try_from(mantissa).map_err(|_| Refusal::Precision)?;
+    let scale = u32::try_from(scale).map_err(|_| Refusal::Precision)?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| Refusal::Precision)
 }
 
 /// The common shape of an amount, read directly: digits with at most one
 /// `.` between digits, 18 digits at most (so the mantissa fits an `i64`),
-/// no sign. The value and scale are exactly those of
-/// `Decimal::from_str_exact` (trailing zeros kept); `None` for anything
-/// else, which the general parse decides.
+/// no sign. The value and scale are exactly those of the general parse
+/// ([`exact_decimal`]; trailing zeros kept); `None` for anything else,
+/// which the general parse decides.
 fn plain_decimal(t: &str) -> Option<Decimal> {
     let b = t.as_bytes();
     if b.is_empty() || b.len() > 19 || b[0] == b'.' || b[b.len() - 1] == b'.' {
@@ -177,6 +297,34 @@ fn plain_decimal(t: &str) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The exact value of a strictly shaped amount text, independently of
+    /// the parser: its significant digits (no leading or trailing zeros)
+    /// and the power of ten of the last one. Zero is `("", 0)`.
+    fn exact_value(text: &str) -> (String, i64) {
+        let (number, exponent) = match text.split_once(['e', 'E']) {
+            Some((n, e)) => (n, e.parse::<i64>().expect("exponent")),
+            None => (text, 0),
+        };
+        let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+        let all = format!("{int}{frac}");
+        let mut power = exponent - i64::try_from(frac.len()).expect("length");
+        let trimmed_end = all.trim_end_matches('0');
+        power += i64::try_from(all.len() - trimmed_end.len()).expect("length");
+        let digits = trimmed_end.trim_start_matches('0');
+        if digits.is_empty() {
+            return (String::new(), 0);
+        }
+        (digits.to_owned(), power)
+    }
+
+    /// Any `Decimal` that is not negative, with any scale.
+    fn non_negative() -> impl Strategy<Value = Decimal> {
+        (0..=MAX_MANTISSA, 0..=28u32).prop_map(|(m, scale)| {
+            Decimal::from_i128_with_scale(i128::try_from(m).expect("96 bits"), scale)
+        })
+    }
 
     #[test]
     fn plain_shape_reads_as_the_general_parse() {
@@ -203,7 +351,7 @@ mod tests {
             " 1",
         ];
         for t in cases {
-            let general = Decimal::from_str_exact(t).ok();
+            let general = exact_decimal(t).ok();
             match plain_decimal(t) {
                 Some(d) => {
                     let g = general.unwrap_or_else(|| panic!("{t}: general parse refused"));
@@ -222,15 +370,6 @@ mod tests {
         assert_eq!(parse_amount("100000.00").unwrap().to_string(), "100000.00");
     }
 
-    proptest::proptest! {
-        #[test]
-        fn plain_shape_agrees_with_the_general_parse(t in "[0-9]{1,10}(\\.[0-9]{1,8})?") {
-            let d = plain_decimal(&t).expect("plain shape");
-            let g = Decimal::from_str_exact(&t).expect("general parse");
-            proptest::prop_assert_eq!((d, d.scale(), d.to_string()), (g, g.scale(), g.to_string()));
-        }
-    }
-
     #[test]
     fn keeps_scale() {
         assert_eq!(parse_amount("300.00").unwrap().scale(), 2);
@@ -239,12 +378,132 @@ mod tests {
             "9998989.1200"
         );
         assert_eq!(parse_amount("1e3").unwrap(), Decimal::from(1000));
+        assert_eq!(parse_amount("1.50e1").unwrap().to_string(), "15.0");
+        assert_eq!(parse_amount("1.5E-2").unwrap().to_string(), "0.015");
+        assert_eq!(parse_amount("15e+0").unwrap().to_string(), "15");
+        assert_eq!(parse_amount("0e99").unwrap(), Decimal::ZERO);
+        assert_eq!(
+            parse_amount("79228162514264337593543950335").unwrap(),
+            Decimal::MAX
+        );
+        assert_eq!(
+            parse_amount("0.0000000000000000000000000001")
+                .unwrap()
+                .scale(),
+            28
+        );
     }
 
     #[test]
     fn rejects_garbage() {
-        for bad in ["", "abc", "1.2.3", "NaN", "inf", "0x10"] {
-            assert!(parse_amount(bad).is_err(), "{bad}");
+        for bad in [
+            "", "abc", "1.2.3", "NaN", "inf", "0x10", "1,5", "-1", "+5", "-0", "1_000", "5.", ".5",
+            ".", " 5", "5 ", "\t5", "5\n", "1e", "1e+", "e3", "1.e3", ".5e3", "1e3.5", "１",
+            "1e3e3", "--1",
+        ] {
+            let e = parse_amount(bad).unwrap_err();
+            assert!(
+                matches!(&e, Error::Validation { field, rule } if field == "amount" && rule.contains("plain decimal digits")),
+                "{bad:?}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_what_it_would_have_to_round() {
+        for bad in [
+            "1.2345678901234567890123456789012e3",
+            "79228162514264337593543950336",
+            "0.00000000000000000000000000001",
+            "1e-29",
+            "1e29",
+            "8e28",
+            "1.0000000000000000000000000000000",
+            "99999999999999999999999999999999999999999999",
+            "1e999999999999999999999",
+            "1e-999999999999999999999",
+        ] {
+            let e = parse_amount(bad).unwrap_err();
+            assert!(
+                matches!(&e, Error::Validation { field, rule } if field == "amount" && rule.contains("refused rather than rounded")),
+                "{bad:?}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_huge_text_is_not_echoed_whole() {
+        let huge = "9".repeat(1 << 20);
+        let e = parse_amount(&huge).unwrap_err().to_string();
+        assert!(e.len() < 400, "{} bytes", e.len());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn plain_shape_agrees_with_the_general_parse(t in "[0-9]{1,10}(\\.[0-9]{1,8})?") {
+            let d = plain_decimal(&t).expect("plain shape");
+            let g = exact_decimal(&t).expect("general parse");
+            prop_assert_eq!((d, d.scale(), d.to_string()), (g, g.scale(), g.to_string()));
+        }
+
+        /// On any text at all, the direct reading accepts only what the
+        /// general parse accepts, with the same value and scale.
+        #[test]
+        fn the_direct_reading_never_accepts_more(t in "[0-9.eE+_ -]{0,24}") {
+            if let Some(d) = plain_decimal(&t) {
+                let g = exact_decimal(&t);
+                prop_assert_eq!(Ok((d, d.scale())), g.map(|g| (g, g.scale())), "{:?}", t);
+            }
+        }
+
+        /// Every text form of every non-negative Decimal reads back as
+        /// exactly that value; the plain form keeps the scale too.
+        #[test]
+        fn every_decimal_text_form_round_trips_exactly(d in non_negative()) {
+            let plain = d.to_string();
+            let back = parse_amount(&plain).map_err(|e| TestCaseError::fail(format!("{plain}: {e}")))?;
+            prop_assert_eq!((back, back.scale(), back.to_string()), (d, d.scale(), plain.clone()));
+            for form in [format!("{d:e}"), format!("{d:E}")] {
+                let back = parse_amount(&form).map_err(|e| TestCaseError::fail(format!("{form}: {e}")))?;
+                prop_assert_eq!(back, d, "{}", form);
+            }
+            if !d.is_zero() {
+                for signed in [format!("-{plain}"), format!("+{plain}"), format!("{}", -d)] {
+                    prop_assert!(parse_amount(&signed).is_err(), "{}", signed);
+                }
+            }
+        }
+
+        /// Any well-formed text, however long or precise, either reads as
+        /// exactly its value or is refused: never rounded.
+        #[test]
+        fn never_rounds(
+            t in "[0-9]{1,40}(\\.[0-9]{1,40})?([eE][+-]?[0-9]{1,3})?",
+        ) {
+            if let Ok(d) = parse_amount(&t) {
+                prop_assert_eq!(exact_value(&d.to_string()), exact_value(&t), "{} read as {}", t, d);
+                prop_assert!(d.scale() <= 28);
+            }
+        }
+
+        /// A sign, separator, space or stray point anywhere in a plain
+        /// amount makes it invalid.
+        #[test]
+        fn strictly_refuses_anything_but_digits(
+            t in "[0-9]{1,12}(\\.[0-9]{1,6})?",
+            at in any::<prop::sample::Index>(),
+            bad in prop::sample::select(vec!['+', '-', '_', ' ', '\t', '\n', ',', '\'', 'x', '\u{ff10}', '\u{a0}']),
+        ) {
+            let i = at.index(t.len() + 1);
+            let mut s = t.clone();
+            s.insert(i, bad);
+            prop_assert!(parse_amount(&s).is_err(), "{:?}", s);
+            let leading = format!(".{t}");
+            let trailing = format!("{t}.");
+            prop_assert!(parse_amount(&leading).is_err(), "{:?}", leading);
+            prop_assert!(parse_amount(&trailing).is_err(), "{:?}", trailing);
         }
     }
 }

@@ -1,14 +1,24 @@
 //! A provider-neutral payout order ([`CreatePayout`]).
+//!
+//! The `Debug` output of these types masks personal data with the helpers
+//! of [`crate::redact`]: account numbers, wallet numbers, PIX keys and
+//! identity numbers keep their last 4 characters, names and free text
+//! their first, e-mails their domain, phones their last 2 digits; `extra`
+//! shows its keys with masked values.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::money::Decimal;
+use crate::redact::{mask_account, mask_email, mask_phone, mask_text, masked_opt};
 use crate::trade_no::TradeNo;
 
 /// Where the money goes. Each region maps these parts to its own wire fields.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` masks the account number, wallet number, phone and PIX key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Beneficiary {
@@ -45,6 +55,37 @@ pub enum Beneficiary {
     },
 }
 
+impl fmt::Debug for Beneficiary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Beneficiary::BankAccount {
+                bank_code,
+                account_no,
+                account_type,
+            } => f
+                .debug_struct("BankAccount")
+                .field("bank_code", bank_code)
+                .field("account_no", &mask_account(account_no))
+                .field("account_type", account_type)
+                .finish(),
+            Beneficiary::EWallet { wallet, wallet_id } => f
+                .debug_struct("EWallet")
+                .field("wallet", wallet)
+                .field("wallet_id", &mask_account(wallet_id))
+                .finish(),
+            Beneficiary::MobileMoney { mobile } => f
+                .debug_struct("MobileMoney")
+                .field("mobile", &mask_phone(mobile))
+                .finish(),
+            Beneficiary::Pix { key_type, key } => f
+                .debug_struct("Pix")
+                .field("key_type", key_type)
+                .field("key", &mask_account(key))
+                .finish(),
+        }
+    }
+}
+
 impl Beneficiary {
     /// A bank account without an account type.
     pub fn bank(bank_code: impl Into<String>, account_no: impl Into<String>) -> Self {
@@ -58,7 +99,9 @@ impl Beneficiary {
 
 /// The beneficiary as a person: name, phone, e-mail and identity document,
 /// each only where the region asks for it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` masks every field but the identity document type.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     /// Full name.
     pub name: Option<String>,
@@ -74,6 +117,26 @@ pub struct Contact {
     pub id_type: Option<String>,
     /// Identity document number (CNIC, CPF, ...).
     pub id_number: Option<String>,
+}
+
+impl fmt::Debug for Contact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Contact")
+            .field("name", &masked_opt(self.name.as_ref(), mask_text))
+            .field(
+                "first_name",
+                &masked_opt(self.first_name.as_ref(), mask_text),
+            )
+            .field("last_name", &masked_opt(self.last_name.as_ref(), mask_text))
+            .field("mobile", &masked_opt(self.mobile.as_ref(), mask_phone))
+            .field("email", &masked_opt(self.email.as_ref(), mask_email))
+            .field("id_type", &self.id_type)
+            .field(
+                "id_number",
+                &masked_opt(self.id_number.as_ref(), mask_account),
+            )
+            .finish()
+    }
 }
 
 /// Everything needed to place a payout, independent of provider and region.
@@ -94,8 +157,11 @@ pub struct Contact {
 /// .contact(Contact { name: Some("kevin".into()), ..Contact::default() })
 /// .extra("subMerchantNo", "SM001");
 /// assert_eq!(order.extra["subMerchantNo"], "SM001");
+/// // Debug output masks personal data.
+/// assert!(format!("{order:?}").contains("****4636"));
+/// assert!(!format!("{order:?}").contains("5464438554636"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePayout {
     /// The merchant's unique payout number.
@@ -112,6 +178,28 @@ pub struct CreatePayout {
     pub contact: Contact,
     /// Region-specific fields by wire name.
     pub extra: BTreeMap<String, String>,
+}
+
+/// Masks the remark (free text that may name the beneficiary), the
+/// beneficiary and contact as their own `Debug` does, and every `extra`
+/// value (keys shown).
+impl fmt::Debug for CreatePayout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let extra: BTreeMap<&str, String> = self
+            .extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), mask_text(v)))
+            .collect();
+        f.debug_struct("CreatePayout")
+            .field("trade_no", &self.trade_no)
+            .field("amount", &self.amount)
+            .field("notify_url", &self.notify_url)
+            .field("remark", &masked_opt(self.remark.as_ref(), mask_text))
+            .field("beneficiary", &self.beneficiary)
+            .field("contact", &self.contact)
+            .field("extra", &extra)
+            .finish()
+    }
 }
 
 impl CreatePayout {
@@ -150,5 +238,96 @@ impl CreatePayout {
     pub fn extra(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra.insert(key.into(), value.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An order with every personal field set, and those values.
+    fn populated(beneficiary: Beneficiary) -> CreatePayout {
+        CreatePayout::new(
+            TradeNo::new("PO-1").expect("trade number"),
+            Decimal::new(10050, 2),
+            beneficiary,
+        )
+        .notify_url("https://merchant.example/notify")
+        .remark("salary for Aurelia Quintero")
+        .contact(Contact {
+            name: Some("Aurelia Quintero".into()),
+            first_name: Some("Aurelia".into()),
+            last_name: Some("Quintero".into()),
+            mobile: Some("+6281234567890".into()),
+            email: Some("aurelia.quintero@example.com".into()),
+            id_type: Some("CPF".into()),
+            id_number: Some("52998224725".into()),
+        })
+        .extra("customerCert", "3520212345671")
+        .extra("ipAddress", "203.0.113.77")
+    }
+
+    const PERSONAL: [&str; 13] = [
+        "5464438554636",
+        "Aurelia",
+        "Quintero",
+        "6281234567890",
+        "1234567890",
+        "aurelia.quintero",
+        "52998224725",
+        "3520212345671",
+        "203.0.113.77",
+        "salary",
+        "254712345678",
+        "03001234567",
+        "pix.key.owner",
+    ];
+
+    #[test]
+    fn debug_shows_no_personal_data() {
+        for (beneficiary, tail) in [
+            (Beneficiary::bank("014", "5464438554636"), "****4636"),
+            (
+                Beneficiary::EWallet {
+                    wallet: "JAZZCASH".into(),
+                    wallet_id: "03001234567".into(),
+                },
+                "****4567",
+            ),
+            (
+                Beneficiary::MobileMoney {
+                    mobile: "254712345678".into(),
+                },
+                "***78",
+            ),
+            (
+                Beneficiary::Pix {
+                    key_type: "EMAIL".into(),
+                    key: "pix.key.owner@example.com".into(),
+                },
+                "****.com",
+            ),
+        ] {
+            let order = populated(beneficiary);
+            for text in [format!("{order:?}"), format!("{order:#?}")] {
+                for value in PERSONAL {
+                    assert!(!text.contains(value), "{value:?} in {text}");
+                }
+                assert!(text.contains(tail), "{tail} missing from {text}");
+                for shown in [
+                    "PO-1",
+                    "100.50",
+                    "https://merchant.example/notify",
+                    "customerCert",
+                    "ipAddress",
+                    "CPF",
+                    "****4725",
+                    "a***@example.com",
+                    "***90",
+                ] {
+                    assert!(text.contains(shown), "{shown} missing from {text}");
+                }
+            }
+        }
     }
 }

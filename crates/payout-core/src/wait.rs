@@ -12,6 +12,9 @@ use crate::trade_no::TradeNo;
 
 /// How [`PayoutProviderExt::wait_until_final`] polls.
 ///
+/// The deadline is hard: it bounds the whole wait, the query in flight
+/// included (a query still unanswered when it passes is abandoned).
+///
 /// ```
 /// use std::time::Duration;
 /// use payout_core::WaitOptions;
@@ -21,7 +24,8 @@ use crate::trade_no::TradeNo;
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WaitOptions {
-    /// Give up after this long and return the last known status.
+    /// Give up after this long, even in the middle of a query, and return
+    /// the last known status.
     pub deadline: Duration,
     /// First pause between queries.
     pub initial_interval: Duration,
@@ -55,13 +59,17 @@ pub enum WaitOutcome {
     Final(PayoutStatus),
     /// The deadline passed first. The payout is **not** failed: this is the
     /// last status seen (if any query answered) and the last error (if any).
+    #[non_exhaustive]
     DeadlineReached {
         /// The last status a query returned.
         last: Option<PayoutStatus>,
-        /// The last transient error, if the last query failed.
+        /// The last transient error, if the last query answered failed.
         last_error: Option<Error>,
-        /// Number of queries made.
+        /// Number of queries made, the one cut short included.
         queries: u32,
+        /// Whether the deadline passed while a query was still waiting for
+        /// its answer (that query was abandoned).
+        cut_short: bool,
     },
 }
 
@@ -73,6 +81,13 @@ pub trait PayoutProviderExt: PayoutProvider {
     /// `unknown` keep it waiting, as do errors that are safe to retry;
     /// an error that will not go away by retrying (rejection, configuration)
     /// is returned at once.
+    ///
+    /// The deadline is hard: each query runs with the time left, and a
+    /// query still unanswered when the deadline passes is abandoned
+    /// (queries are idempotent) and the wait returns
+    /// [`WaitOutcome::DeadlineReached`] with `cut_short` set. The wait
+    /// never lasts much longer than `options.deadline`, however slow the
+    /// provider or the transport's own timeouts and retries.
     async fn wait_until_final(
         &self,
         trade_no: &TradeNo,
@@ -82,11 +97,29 @@ pub trait PayoutProviderExt: PayoutProvider {
         let deadline = start + options.deadline;
         let mut pause = options.initial_interval;
         let mut last = None;
-        let mut last_error;
+        let mut last_error = None;
         let mut queries = 0u32;
         loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if queries > 0 && left.is_zero() {
+                return Ok(WaitOutcome::DeadlineReached {
+                    last,
+                    last_error,
+                    queries,
+                    cut_short: false,
+                });
+            }
             queries += 1;
-            match self.query_payout(trade_no).await {
+            let Ok(answer) = tokio::time::timeout(left, self.query_payout(trade_no)).await else {
+                tracing::debug!(trade_no = %trade_no, queries, "deadline passed during a query");
+                return Ok(WaitOutcome::DeadlineReached {
+                    last,
+                    last_error,
+                    queries,
+                    cut_short: true,
+                });
+            };
+            match answer {
                 Ok(status) if status.state.is_final() => return Ok(WaitOutcome::Final(status)),
                 Ok(status) => {
                     tracing::debug!(trade_no = %trade_no, state = %status.state, queries, "not final yet");
@@ -99,16 +132,8 @@ pub trait PayoutProviderExt: PayoutProvider {
                 }
                 Err(e) => return Err(e),
             }
-            let now = Instant::now();
-            if now >= deadline {
-                return Ok(WaitOutcome::DeadlineReached {
-                    last,
-                    last_error,
-                    queries,
-                });
-            }
-            let jittered = jitter(pause);
-            tokio::time::sleep(jittered.min(deadline - now)).await;
+            let left = deadline.saturating_duration_since(Instant::now());
+            tokio::time::sleep(jitter(pause).min(left)).await;
             pause = (pause * 2).min(options.max_interval);
         }
     }
@@ -116,9 +141,93 @@ pub trait PayoutProviderExt: PayoutProvider {
 
 impl<P: PayoutProvider + ?Sized> PayoutProviderExt for P {}
 
-/// A pause between 50 % and 100 % of `base` ("equal jitter").
-pub fn jitter(base: Duration) -> Duration {
-    let half = base / 2;
-    let extra_ms = u64::try_from(half.as_millis()).unwrap_or(u64::MAX);
-    half + Duration::from_millis(fastrand::u64(0..=extra_ms))
+pub use crate::retry::jitter;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+    use crate::capabilities::Capabilities;
+    use crate::money::Currency;
+    use crate::status::PayoutState;
+
+    /// Answers `processing` to the first `answered` queries, then never
+    /// answers.
+    #[derive(Debug)]
+    struct GoesSilent {
+        answered: u32,
+        calls: AtomicU32,
+    }
+
+    #[async_trait]
+    impl PayoutProvider for GoesSilent {
+        fn id(&self) -> &'static str {
+            "silent"
+        }
+        fn region(&self) -> &str {
+            "nowhere"
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::new("silent", Vec::new())
+        }
+        async fn query_payout(&self, trade_no: &TradeNo) -> Result<PayoutStatus, Error> {
+            if self.calls.fetch_add(1, Ordering::SeqCst) < self.answered {
+                return Ok(PayoutStatus::new(
+                    "silent",
+                    trade_no.clone(),
+                    PayoutState::Processing,
+                    "0015",
+                    Currency::from_static("IDR"),
+                ));
+            }
+            std::future::pending().await
+        }
+    }
+
+    /// Waits with `deadline`, failing (instead of hanging) if the wait
+    /// outlives it by far.
+    async fn wait(p: &GoesSilent, deadline: Duration) -> WaitOutcome {
+        let t = TradeNo::new("T1").expect("trade number");
+        let options = WaitOptions::new(deadline)
+            .intervals(Duration::from_millis(10), Duration::from_millis(20));
+        tokio::time::timeout(Duration::from_secs(30), p.wait_until_final(&t, options))
+            .await
+            .expect("the deadline must end the wait, even during a query")
+            .expect("no error")
+    }
+
+    #[tokio::test]
+    async fn the_deadline_ends_a_query_that_never_answers() {
+        let p = GoesSilent {
+            answered: 0,
+            calls: AtomicU32::new(0),
+        };
+        match wait(&p, Duration::from_millis(200)).await {
+            WaitOutcome::DeadlineReached {
+                last: None,
+                last_error: None,
+                queries: 1,
+                cut_short: true,
+            } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cut_short_wait_keeps_the_last_known_state() {
+        let p = GoesSilent {
+            answered: 2,
+            calls: AtomicU32::new(0),
+        };
+        match wait(&p, Duration::from_millis(300)).await {
+            WaitOutcome::DeadlineReached {
+                last: Some(s),
+                queries: 3,
+                cut_short: true,
+                ..
+            } => assert_eq!(s.state, PayoutState::Processing),
+            other => panic!("{other:?}"),
+        }
+    }
 }

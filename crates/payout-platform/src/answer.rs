@@ -137,12 +137,38 @@ fn scan(body: &[u8]) -> Option<(&str, DataFields<'_>)> {
     let mut s = Scanner { text, at: 0 };
     let mut code = None;
     let mut data: Option<DataFields<'_>> = None;
-    s.object(|s, key| match key {
-        "code" if code.is_none() => {
-            code = Some(s.string()?);
+    // The top-level keys so far: a repeated one is refused by the general
+    // reading, so it is left to it (more keys than this also are).
+    let mut seen: [&str; 8] = [""; 8];
+    let mut count = 0;
+    s.object(|s, key| {
+        if seen[..count].contains(&key) || count == seen.len() {
+            return None;
+        }
+        seen[count] = key;
+        count += 1;
+        top_entry(s, key, &mut code, &mut data)
+    })?;
+    s.skip_ws();
+    if s.at != text.len() {
+        return None;
+    }
+    Some((code?, data?))
+}
+
+/// Reads one top-level entry of the common shape.
+fn top_entry<'a>(
+    s: &mut Scanner<'a>,
+    key: &'a str,
+    code: &mut Option<&'a str>,
+    data: &mut Option<DataFields<'a>>,
+) -> Option<()> {
+    match key {
+        "code" => {
+            *code = Some(s.string()?);
             Some(())
         }
-        "data" if data.is_none() => {
+        "data" => {
             let mut fields: DataFields<'_> = [None; DATA_KEYS.len()];
             s.object(|s, key| {
                 let slot = &mut fields[DATA_KEYS.iter().position(|k| *k == key)?];
@@ -152,10 +178,9 @@ fn scan(body: &[u8]) -> Option<(&str, DataFields<'_>)> {
                 *slot = Some(s.string()?);
                 Some(())
             })?;
-            data = Some(fields);
+            *data = Some(fields);
             Some(())
         }
-        "code" | "data" => None,
         _ => {
             s.skip_ws();
             if s.peek()? == b'"' {
@@ -164,12 +189,7 @@ fn scan(body: &[u8]) -> Option<(&str, DataFields<'_>)> {
                 s.scalar()
             }
         }
-    })?;
-    s.skip_ws();
-    if s.at != text.len() {
-        return None;
     }
-    Some((code?, data?))
 }
 
 /// The status in a query answer of the common shape about `expected`, or
@@ -262,6 +282,8 @@ mod tests {
             br#"{"code":"0000","data":{},}"#,
             br#"{"code":"0000","data":{"status":"0000","status":"0015"}}"#,
             br#"{"code":"0000","code":"0000","data":{}}"#,
+            br#"{"msg":"a","code":"0000","msg":"b","data":{}}"#,
+            br#"{"code":"0000","data":{},"data":{}}"#,
             br#"{"code":"0000","data":{"utr":"1"}}"#,
             br#"{"code":"0000","data":{"status":null}}"#,
             br#"{"code":"0000","data":{"status":"a\"b"}}"#,
@@ -275,6 +297,120 @@ mod tests {
         ] {
             assert!(scan(bad).is_none(), "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    /// The general reading of a query answer (envelope, then `data`), as
+    /// `PlatformProvider` runs it when the direct reading declines.
+    fn general(body: &[u8]) -> Result<PayoutStatus, String> {
+        let op = payout_core::Operation::QueryPayout;
+        let data = crate::envelope::Envelope::decode(op, body)
+            .and_then(|e| e.into_data(op))
+            .map_err(|e| e.to_string())?;
+        crate::data::read_status(
+            "test",
+            Currency::from_static("IDR"),
+            chrono_tz::Asia::Jakarta,
+            &data,
+            Some(&TradeNo::new("T1").map_err(|e| e.to_string())?),
+        )
+        .map_err(|e| e.0)
+    }
+
+    fn direct(body: &[u8]) -> Option<PayoutStatus> {
+        let t = TradeNo::new("T1").ok()?;
+        query_status(
+            "test",
+            Currency::from_static("IDR"),
+            chrono_tz::Asia::Jakarta,
+            &t,
+            body,
+        )
+    }
+
+    /// Amount texts: plain, scaled, long, exponent forms, and every kind
+    /// of sloppiness the strict parse refuses.
+    fn amount_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "[0-9]{1,12}(\\.[0-9]{1,6})?",
+            "[0-9]{18,32}(\\.[0-9]{0,30})?",
+            "[0-9]{1,33}(\\.[0-9]{1,33})?[eE][+-]?[0-9]{1,2}",
+            "[+-]?[0-9_ ,.]{0,8}",
+            prop::sample::select(vec![
+                "1.2345678901234567890123456789012e3",
+                "1_000",
+                "+5",
+                "5.",
+                ".5",
+                "-5",
+                " 5",
+                "",
+                " ",
+                "０",
+            ])
+            .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// Whatever the amounts, the direct reading gives exactly the
+        /// general reading's status or declines; and an amount read is
+        /// never a rounded one.
+        #[test]
+        fn amounts_read_the_same_both_ways(
+            order in amount_text(),
+            pay in amount_text(),
+            amount in amount_text(),
+        ) {
+            let body = format!(
+                r#"{{"code":"0000","msg":"success","data":{{"tradeNo":"T1","status":"0000","orderAmount":"{order}","payAmount":"{pay}","amount":"{amount}"}}}}"#
+            );
+            let general = general(body.as_bytes());
+            if let Some(fast) = direct(body.as_bytes()) {
+                proptest::prop_assert_eq!(
+                    Ok(format!("{fast:?}")),
+                    general.as_ref().map(|s| format!("{s:?}")).map_err(Clone::clone),
+                    "{}", body
+                );
+            }
+            if let Ok(s) = &general {
+                for (text, read) in [(&order, s.requested_amount), (&pay, s.paid_amount), (&amount, s.amount)] {
+                    match read {
+                        Some(d) => proptest::prop_assert_eq!(
+                            Some(d),
+                            parse_amount(text).ok(),
+                            "{} read from {:?}", d, text
+                        ),
+                        None => proptest::prop_assert!(text.trim().is_empty(), "{:?} dropped", text),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sloppy_amounts_are_invalid_answers_naming_the_field() {
+        for (key, bad) in [
+            ("amount", "1.2345678901234567890123456789012e3"),
+            ("orderAmount", "1_000"),
+            ("payAmount", "+5"),
+            ("amount", "5."),
+            ("amount", ".5"),
+            ("amount", "-5"),
+            ("amount", " 5"),
+        ] {
+            let body = format!(
+                r#"{{"code":"0000","msg":"success","data":{{"tradeNo":"T1","status":"0000","{key}":"{bad}"}}}}"#
+            );
+            assert_eq!(direct(body.as_bytes()), None, "{body}");
+            let e = general(body.as_bytes()).unwrap_err();
+            assert!(e.contains(&format!("`{key}`")), "{body}: {e}");
+        }
+        let number = br#"{"code":"0000","msg":"success","data":{"tradeNo":"T1","status":"0000","amount":-5}}"#;
+        assert!(general(number).unwrap_err().contains("`amount`"));
+        let exact = br#"{"code":"0000","msg":"success","data":{"tradeNo":"T1","status":"0000","amount":1.5e3}}"#;
+        assert_eq!(general(exact).unwrap().amount, Some(Decimal::from(1500)));
     }
 
     #[test]

@@ -2,9 +2,10 @@
 
 use payout_core::{CallbackError, CallbackSigning, PayoutUpdate};
 use payout_transport::Signer;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::data::{read_status, text};
+use crate::json_object::read_object;
 use crate::region::Region;
 use crate::wire::SIGN_KEY;
 use crate::Scheme;
@@ -12,9 +13,17 @@ use crate::Scheme;
 /// Verifies a callback's signature over the fields as received (constant
 /// time) and reads it.
 ///
+/// The signature covers each field's received text (strings as-is,
+/// numbers as their exact JSON digits), and the amount is read from that
+/// same text exactly: an amount that is not plain decimal digits, or that
+/// a decimal could only hold rounded, makes the callback malformed even
+/// when its signature matches. A key repeated at the top level (two
+/// `amount`s, say) is malformed too: the sender and a JSON library that
+/// keeps the last value would disagree on what was signed.
+///
 /// # Errors
-/// [`CallbackError::Malformed`] (not a flat JSON object, missing or bad
-/// fields), [`CallbackError::MissingSignature`], [`CallbackError::BadSignature`],
+/// [`CallbackError::Malformed`] (not a flat JSON object, a repeated key,
+/// missing or bad fields), [`CallbackError::MissingSignature`], [`CallbackError::BadSignature`],
 /// or [`CallbackError::Unsigned`] (carrying the untrusted content) for a
 /// region that does not sign callbacks.
 pub fn verify(
@@ -25,11 +34,8 @@ pub fn verify(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<PayoutUpdate, CallbackError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| CallbackError::Malformed(format!("not JSON: {e}")))?;
-    let Value::Object(mut fields) = value else {
-        return Err(CallbackError::Malformed("not a JSON object".into()));
-    };
+    let object = read_object(body).map_err(|e| CallbackError::Malformed(e.to_string()))?;
+    let mut fields = object.fields;
     let header_sign = || {
         headers
             .get(scheme.header())
@@ -50,7 +56,8 @@ pub fn verify(
         Some(sign) => {
             let mine = match scheme {
                 Scheme::HmacSha256Body { .. } => signer.sign_bytes(body),
-                _ => signer.sign_json(&fields),
+                _ if object.number_texts.is_empty() => signer.sign_json(&fields),
+                _ => signer.sign_json(&as_received(&fields, &object.number_texts)),
             }
             .map_err(|e| CallbackError::Malformed(e.to_string()))?;
             if !mine.matches(sign) {
@@ -75,4 +82,17 @@ pub fn verify(
     } else {
         Err(CallbackError::Unsigned(Box::new(update)))
     }
+}
+
+/// `fields` with each number of `texts` replaced by the text it was
+/// received with (as a string, which the signing rule takes as-is), so
+/// that the signature is checked over exactly what was sent.
+fn as_received(fields: &Map<String, Value>, texts: &[(String, String)]) -> Map<String, Value> {
+    let mut exact = fields.clone();
+    for (key, text) in texts {
+        if let Some(v) = exact.get_mut(key) {
+            *v = Value::String(text.clone());
+        }
+    }
+    exact
 }

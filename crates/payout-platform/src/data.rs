@@ -2,7 +2,7 @@
 //! [`PayoutStatus`], leniently where the platform drifts and strictly where
 //! money is concerned.
 
-use payout_core::{parse_amount, Currency, Decimal, LocalTime, PayoutStatus, TradeNo, Tz};
+use payout_core::{parse_amount, Currency, Decimal, Error, LocalTime, PayoutStatus, TradeNo, Tz};
 use serde_json::{Map, Value};
 
 use crate::status_code::state_of;
@@ -34,19 +34,27 @@ pub fn text(v: &Value) -> Option<String> {
     }
 }
 
-/// An amount from a string (`"300.00"`) or a JSON number (`3.0000`), exact.
+/// An amount from a string (`"300.00"`) or a JSON number (`3.0000`), read
+/// exactly from its received text by [`parse_amount`]: plain decimal
+/// digits, or an exponent form only when it converts without loss. Absent,
+/// `null` or blank means no amount.
 ///
 /// # Errors
-/// When present but not a decimal number.
+/// When present but not such an amount (a sign, separator, space, stray
+/// point, or more digits than an exact decimal holds): the message names
+/// `key` and the rule broken.
 pub fn amount(data: &Map<String, Value>, key: &str) -> Result<Option<Decimal>, DataError> {
     match data.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(v @ (Value::String(_) | Value::Number(_))) => {
             let t = text(v).unwrap_or_default();
-            parse_amount(&t)
-                .map(Some)
-                .map_err(|_| DataError(format!("`{key}` is not a decimal amount: {t:?}")))
+            parse_amount(&t).map(Some).map_err(|e| match e {
+                Error::Validation { rule, .. } => {
+                    DataError(format!("`{key}` is not a valid amount: it {rule}"))
+                }
+                other => DataError(format!("`{key}` is not a valid amount: {other}")),
+            })
         }
         Some(other) => Err(DataError(format!("`{key}` is not an amount: {other}"))),
     }

@@ -34,6 +34,7 @@ pub mod create;
 pub mod data;
 pub mod envelope;
 pub mod fieldsets;
+mod json_object;
 pub mod provider;
 pub mod region;
 pub mod scheme;

@@ -162,3 +162,91 @@ fn balance_answers() {
     let bad = p.parse_balance(accepted(r#"{"availableAmount":"lots"}"#).as_bytes());
     assert!(invalid_message(bad).contains("availableAmount"));
 }
+
+/// Outer codes that are not exactly a documented code: padded, with a
+/// control character, full-width digits, a number (also in exponent
+/// form), an undocumented code, a repeated `code` key.
+const GARBLED_CODES: [&str; 12] = [
+    r#""code":"5000\n""#,
+    r#""code":"0000 ""#,
+    r#""code":" 8000""#,
+    r#""code":"8000\t""#,
+    r#""code":5e3"#,
+    r#""code":8000"#,
+    r#""code":5000"#,
+    r#""code":"５０００""#,
+    r#""code":"８０００""#,
+    r#""code":"9999""#,
+    r#""code":"8000","code":"0000""#,
+    r#""code":"0000","code":"8000""#,
+];
+
+#[test]
+fn a_garbled_outer_code_on_a_create_is_invalid_never_a_rejection() {
+    let p = demo("body").unwrap();
+    let order = valid_order(region(&common::DEMO, "body").unwrap()).unwrap();
+    let data = format!(r#"{{"tradeNo":"{}","status":"0015"}}"#, order.trade_no);
+    for code in GARBLED_CODES {
+        let body = format!(r#"{{{code},"msg":"order error","success":false,"data":{data}}}"#);
+        let message = invalid_message(p.parse_create(&order, body.as_bytes()));
+        assert!(
+            message.contains("undocumented outer code") || message.contains("more than once"),
+            "{body}: {message}"
+        );
+    }
+    // The documented forms keep their meaning.
+    let rejected = r#"{"code":"8000","msg":"order error"}"#;
+    assert!(matches!(
+        p.parse_create(&order, rejected.as_bytes()),
+        Err(Error::Rejected { .. })
+    ));
+}
+
+#[test]
+fn a_garbled_outer_code_names_its_exact_form() {
+    let p = demo("body").unwrap();
+    let order = valid_order(region(&common::DEMO, "body").unwrap()).unwrap();
+    for (code, shown) in [
+        (r#""5000\n""#, r#""5000\n""#),
+        (r#""０""#, r#""０""#),
+        ("5e3", "5e3 (a JSON number)"),
+    ] {
+        let body = format!(r#"{{"code":{code},"msg":"m"}}"#);
+        let message = invalid_message(p.parse_create(&order, body.as_bytes()));
+        assert!(message.contains(shown), "{body}: {message}");
+    }
+}
+
+#[test]
+fn a_repeated_outer_key_is_invalid_for_every_operation() {
+    let p = demo("body").unwrap();
+    for body in [
+        r#"{"code":"8000","code":"0000","data":{}}"#,
+        r#"{"code":"0000","msg":"a","msg":"b","data":{"tradeNo":"test_00000002","status":"0000"}}"#,
+        r#"{"code":"0000","data":{"tradeNo":"test_00000002","status":"0000"},"data":{"tradeNo":"test_00000002","status":"00029"}}"#,
+    ] {
+        assert!(
+            invalid_message(query(body)).contains("more than once"),
+            "{body}"
+        );
+        assert!(invalid_message(p.parse_balance(body.as_bytes())).contains("more than once"));
+    }
+}
+
+#[test]
+fn garbled_codes_on_a_query_are_rejections_of_the_query_only() {
+    // Spec §3: on a query or balance request an undocumented code is a
+    // rejection carrying the code verbatim (the payout's state is unknown).
+    for (code, verbatim) in [
+        (r#""5000\n""#, "5000\n"),
+        ("5e3", "5e3"),
+        ("5000", "5000"),
+        (r#""５０００""#, "５０００"),
+    ] {
+        let body = format!(r#"{{"code":{code},"msg":"m"}}"#);
+        match query(&body) {
+            Err(Error::Rejected { code, .. }) => assert_eq!(code, verbatim),
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+}

@@ -407,3 +407,23 @@ async fn outer_8000_is_rejected_on_query_and_create() {
     assert_eq!(server.hits(), 2);
     assert_eq!(server.problems(), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn a_garbled_outer_code_on_create_is_outcome_unknown_never_rejected() {
+    for body in [
+        r#"{"code":"8000 ","msg":"order error","success":"false"}"#,
+        r#"{"code":"5000\n","msg":"system exception","success":false}"#,
+        r#"{"code":"８０００","msg":"order error"}"#,
+        r#"{"code":8000,"msg":"order error"}"#,
+        r#"{"code":8e3,"msg":"order error"}"#,
+        r#"{"code":"8000","msg":"order error","code":"0000"}"#,
+    ] {
+        let (server, p) = setup("body", Reply::Json(body.into())).await;
+        let cause = unknown_cause(p.create_payout(&order()).await);
+        assert!(
+            matches!(cause, Error::InvalidResponse { .. }),
+            "{body}: {cause:?}"
+        );
+        assert_eq!(server.hits(), 1, "{body}: sent once, never re-sent");
+    }
+}

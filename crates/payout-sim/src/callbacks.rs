@@ -12,7 +12,7 @@ use payout_platform::Scheme;
 use payout_transport::Signer;
 
 use crate::config::CallbackConfig;
-use crate::json::JsonWriter;
+use crate::json::{amount_text, JsonWriter};
 use crate::protocol::Protocol;
 use crate::routes::RegionCtx;
 use crate::state::{status_message, Payout};
@@ -141,9 +141,11 @@ fn body(
     status: &str,
     now_ms: u64,
 ) -> Outgoing {
-    let mut amount = p.amount;
-    amount.rescale(2);
-    let amount = amount.to_string();
+    // As the region's documentation writes it: integer currencies as
+    // integers (`15000`, Mexico's number `150`), others with their decimal
+    // places. A handler that parses the JSON before checking the signature
+    // then signs the same text (a number `150.00` would come back `150`).
+    let amount = amount_text(p.amount, ctx.region.amount.scale);
     let ts = now_ms.to_string();
     let signed = ctx.region.callback == CallbackSigning::Signed;
     let hmac_header = match ctx.brand.scheme {
@@ -480,11 +482,85 @@ mod tests {
         let mx = &routes.regions[ctx(&routes, "paypro", "mexico")];
         let b = body(mx, &signer, "T1", &payout(Scenario::succeed()), "0000", 1);
         let v: serde_json::Value = serde_json::from_slice(&b.body).unwrap();
-        assert_eq!(v["amount"].to_string(), "100.00");
+        assert_eq!(
+            v["amount"].to_string(),
+            "100",
+            "Mexico's amounts are integers"
+        );
         let ke = &routes.regions[ctx(&routes, "paypro", "kenya")];
         let b = body(ke, &signer, "T1", &payout(Scenario::succeed()), "0000", 1);
         let v: serde_json::Value = serde_json::from_slice(&b.body).unwrap();
         assert!(v.get("sign").is_none() && v.get("timestamp").is_none());
+    }
+
+    /// A field's text as a merchant handler signs it after parsing the
+    /// JSON with a plain JSON library and writing the value back: strings
+    /// as-is, integers as integers, any other number through a float
+    /// (`150.00` comes back `150.0`).
+    fn handler_text(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => {
+                let text = n.to_string();
+                match text.parse::<i64>() {
+                    Ok(i) => i.to_string(),
+                    Err(_) => format!("{:?}", text.parse::<f64>().unwrap()),
+                }
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// Every region of both brands: a callback parsed by a handler that
+    /// knows nothing of exact numbers still verifies over the parsed
+    /// values, and the amount it reads is exactly the payout's, written
+    /// as the region writes amounts (integers where the currency has no
+    /// decimals).
+    #[test]
+    fn callbacks_verify_after_a_plain_json_round_trip_in_every_region() {
+        let routes = Routes::build(&crate::config::default_brands()).unwrap();
+        let signer = Md5SortedSigner::new(Secret::new("k"));
+        let mut seen = 0;
+        for c in &routes.regions {
+            let scale = c.region.amount.scale;
+            let mut amounts = vec![Decimal::from(15000)];
+            if scale > 0 {
+                amounts.push(Decimal::new(10050, 2));
+            }
+            for amount in amounts {
+                let mut p = payout(Scenario::succeed());
+                p.amount = amount;
+                let b = body(c, &signer, "T1", &p, "0000", 1_700_000_000_000);
+                let v: serde_json::Value = serde_json::from_slice(&b.body).unwrap();
+                let mut fields = v.as_object().unwrap().clone();
+                let what = format!("{} {} {amount}: {v}", c.brand.id, c.region.id);
+                let text = handler_text(&fields["amount"]);
+                assert_eq!(
+                    payout_core::parse_amount(&text).ok(),
+                    Some(amount),
+                    "{what}"
+                );
+                if scale == 0 {
+                    assert!(!text.contains('.'), "{what}");
+                }
+                let Some(sign) = fields.remove("sign") else {
+                    assert_eq!(c.region.callback, CallbackSigning::Unsigned, "{what}");
+                    continue;
+                };
+                let texts: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), handler_text(v)))
+                    .collect();
+                let pairs: Vec<(&str, &str)> = texts
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                let mine = signer.sign_fields(&pairs).unwrap();
+                assert!(mine.matches(sign.as_str().unwrap()), "{what}");
+                seen += 1;
+            }
+        }
+        assert!(seen > 40, "every region of both brands: {seen}");
     }
 
     #[test]

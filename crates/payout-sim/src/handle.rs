@@ -96,13 +96,28 @@ impl SimHandle {
         Some(self.shared.routes.regions[i].drift)
     }
 
-    /// How many requests naming `trade_no` reached `endpoint`, in any
-    /// region, authenticated or not (always 0 for [`Endpoint::Balance`]).
+    /// How many authenticated requests naming `trade_no` (a valid one, at
+    /// most 32 characters) reached `endpoint`, in any region, whether the
+    /// simulator then accepted or refused them (always 0 for
+    /// [`Endpoint::Balance`]). Requests refused before that (no or unknown
+    /// `merchantNo`, bad signature, missing or over-long `tradeNo`) are
+    /// not counted.
     pub fn request_count(&self, trade_no: &str, endpoint: Endpoint) -> u32 {
         self.shared
             .ledger
             .regions()
             .map(|r| self.shared.ledger.shard(r).count_of(trade_no, endpoint))
+            .sum()
+    }
+
+    /// How many distinct trade numbers the request counters hold, over all
+    /// regions: the simulator's memory per trade number, which refused
+    /// requests never grow.
+    pub fn counted_trade_nos(&self) -> usize {
+        self.shared
+            .ledger
+            .regions()
+            .map(|r| self.shared.ledger.shard(r).counted_trade_nos())
             .sum()
     }
 

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, Uri};
-use payout_core::{Decimal, PayoutState};
+use payout_core::PayoutState;
 use payout_platform::envelope::CODE_REQUEST_FAILED;
 use payout_platform::status_code::{state_of, PROCESSING};
 use payout_platform::QueryVariant;
@@ -18,7 +18,7 @@ use crate::auth::{authenticate, field, parse_body};
 use crate::callbacks;
 use crate::envelope::{self, now_ms};
 use crate::faults::{self, Fault, Wire};
-use crate::json::JsonWriter;
+use crate::json::{amount_text, JsonWriter};
 use crate::routes::{Endpoint, RegionCtx};
 use crate::shared::Shared;
 use crate::state::{local_now, settle, status_message, Payout, PlaceError};
@@ -96,12 +96,6 @@ async fn answer(
     .await
 }
 
-fn amount_text(amount: Decimal, places: u32) -> String {
-    let mut a = amount;
-    a.rescale(places);
-    a.to_string()
-}
-
 /// The query answer's `data` in the region's variant.
 fn write_query(w: &mut JsonWriter, ctx: &RegionCtx, trade_no: &str, p: &Payout) {
     let succeeded = state_of(&p.status) == PayoutState::Succeeded;
@@ -136,26 +130,15 @@ async fn query(
     fields: &Map<String, Value>,
 ) -> Response {
     let ctx = &shared.routes.regions[region];
-    let trade_no = field(fields, "tradeNo");
-    let query_fault = trade_no
-        .as_deref()
-        .and_then(|t| shared.scenario(t).query_fault);
+    let (merchant, trade_no) = match counted(auth, fields) {
+        Ok(ok) => ok,
+        Err(msg) => return refuse(ctx, &msg),
+    };
+    let query_fault = shared.scenario(&trade_no).query_fault;
     let (body, fault, job) = {
         let mut shard = shared.ledger.shard(region);
-        let nth = trade_no
-            .as_deref()
-            .map_or(0, |t| shard.count(t, Endpoint::Query));
-        let merchant = match auth {
-            Ok(m) => m,
-            Err(msg) => {
-                drop(shard);
-                return refuse(ctx, &msg);
-            }
-        };
-        let Some(trade_no) = trade_no.as_deref() else {
-            drop(shard);
-            return refuse(ctx, "missing required field tradeNo");
-        };
+        let nth = shard.count(&trade_no, Endpoint::Query);
+        let trade_no = trade_no.as_ref();
         let account = &mut shard.accounts[merchant];
         let held = account.payouts.get_mut(trade_no);
         let fault = match query_fault {
@@ -192,8 +175,21 @@ async fn query(
         }
     };
     shared.spawn_callbacks(job);
-    let trade_no = trade_no.unwrap_or_default();
     answer(shared, ctx, fault, body, &trade_no).await
+}
+
+/// The merchant and trade number of an authenticated request naming a
+/// valid trade number, or the message to refuse it with. Only such
+/// requests are counted (and so stored): refused traffic, whatever its
+/// trade numbers, leaves no trace in the simulator's memory.
+fn counted(
+    auth: Result<usize, String>,
+    fields: &Map<String, Value>,
+) -> Result<(usize, Cow<'_, str>), String> {
+    let merchant = auth?;
+    let trade_no = field(fields, "tradeNo").ok_or("missing required field tradeNo")?;
+    validate::trade_no(&trade_no)?;
+    Ok((merchant, trade_no))
 }
 
 async fn create(
@@ -203,17 +199,14 @@ async fn create(
     fields: &Map<String, Value>,
 ) -> Response {
     let ctx = &shared.routes.regions[region];
-    let trade_no = field(fields, "tradeNo");
-    if let Some(t) = trade_no.as_deref() {
-        shared.ledger.shard(region).count(t, Endpoint::Create);
-    }
-    let merchant = match auth {
-        Ok(m) => m,
+    let (merchant, trade_no) = match counted(auth, fields) {
+        Ok(ok) => ok,
         Err(msg) => return refuse(ctx, &msg),
     };
-    let Some(trade_no) = trade_no else {
-        return refuse(ctx, "missing required field tradeNo");
-    };
+    shared
+        .ledger
+        .shard(region)
+        .count(&trade_no, Endpoint::Create);
     let scenario = shared.scenario(&trade_no);
     let fault = scenario.create_fault;
     if fault.is_some_and(|f| !f.places_payout()) {
@@ -240,7 +233,6 @@ fn place(
     scenario: crate::Scenario,
 ) -> Result<Vec<u8>, String> {
     let ctx = &shared.routes.regions[region];
-    validate::trade_no(trade_no)?;
     let order = validate::create(ctx.region, fields)?;
     let platform_trade_no = shared.next_platform_trade_no();
     let payout = Payout {

@@ -4,6 +4,17 @@
 
 use std::io::Write as _;
 
+use payout_core::Decimal;
+
+/// `amount` written with exactly `places` decimals. Never drops a digit:
+/// the stored amounts passed the region's scale check, and the places
+/// asked for are at least the region's.
+pub(crate) fn amount_text(amount: Decimal, places: u32) -> String {
+    let mut a = amount;
+    a.rescale(places);
+    a.to_string()
+}
+
 /// Writes one JSON object (with nested objects) into a byte buffer.
 pub(crate) struct JsonWriter {
     buf: Vec<u8>,

@@ -36,8 +36,11 @@
 //!   retried until the merchant answers `OK` on the documented schedule,
 //!   scalable ([`CallbackConfig`]); every delivery is recorded
 //!   ([`SimHandle::deliveries`]).
-//! - **Counters** per trade number and endpoint
-//!   ([`SimHandle::request_count`]) to assert "sent exactly once".
+//! - **Counters** per trade number and endpoint of authenticated requests
+//!   ([`SimHandle::request_count`]) to assert "sent exactly once"; refused
+//!   traffic stores nothing ([`SimHandle::counted_trade_nos`]).
+//! - **Callback amounts** written as each region writes them: integer
+//!   currencies as integers (Mexico's number `150`, not `150.00`).
 //! - **Xendit Payouts v2** below `/xendit`: Basic auth with
 //!   [`XENDIT_TEST_SECRET_KEY`], idempotency keys, validation, a ledger,
 //!   the documented test account numbers, webhooks with

@@ -144,6 +144,9 @@ pub(crate) fn local_now(zone: Tz) -> String {
 }
 
 /// One region: every merchant's account and the request counters.
+///
+/// Counters are kept only for authenticated requests naming a valid trade
+/// number (at most 32 characters): refused traffic stores nothing.
 #[derive(Debug)]
 pub(crate) struct Shard {
     pub accounts: Vec<Account>,
@@ -165,6 +168,11 @@ impl Shard {
         };
         slot[i] = slot[i].saturating_add(1);
         slot[i]
+    }
+
+    /// How many trade numbers have counters.
+    pub(crate) fn counted_trade_nos(&self) -> usize {
+        self.counts.len()
     }
 
     /// How many requests about `trade_no` reached `endpoint`.

@@ -121,7 +121,12 @@ pub(crate) fn amount(value: &Value, key: &str, signed: bool) -> Result<Decimal, 
             payout_core::error::excerpt(text.as_bytes(), 40)
         ));
     }
-    parse_amount(&text).map_err(|_| format!("`{key}` is out of range"))
+    let value = parse_amount(digits).map_err(|_| format!("`{key}` is out of range"))?;
+    Ok(if digits.len() < text.len() {
+        -value
+    } else {
+        value
+    })
 }
 
 /// An ISO 8601 time as Xendit sends it (`2024-12-31T23:53:59Z`, with or

@@ -25,7 +25,10 @@ fn refused(region: &str, order: &CreatePayout) -> (String, String) {
 
 fn with_amount(region: &str, amount: &str) -> CreatePayout {
     let mut o = bank_order(region);
-    o.amount = parse_amount(amount).unwrap();
+    o.amount = match amount.strip_prefix('-') {
+        Some(abs) => -parse_amount(abs).unwrap(),
+        None => parse_amount(amount).unwrap(),
+    };
     o
 }
 

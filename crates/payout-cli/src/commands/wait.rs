@@ -5,6 +5,10 @@
 //! is printed with `"final": false`. A payout that is not final is never
 //! reported failed. Errors that retrying cannot fix (a rejection, bad
 //! configuration) end the wait at once with their own exit code.
+//!
+//! The deadline is hard: a query still unanswered when it passes is
+//! abandoned, so the command ends within `--timeout` (plus start-up),
+//! however slow the provider.
 
 use std::time::Duration;
 
@@ -47,13 +51,16 @@ pub async fn run(args: &WaitArgs) -> Result<Report, Failure> {
             last: Some(status),
             last_error,
             queries,
+            cut_short,
+            ..
         } => {
             let also = last_error
                 .map(|e| format!("; the last query failed: {e}"))
                 .unwrap_or_default();
             let note = format!(
-                "payout {trade_no} is not final after {} ({queries} queries; last state {}, provider status {:?}){also}. It is NOT failed: keep waiting or query it later",
+                "no final status for payout {trade_no} within {} ({}; last known state {}, provider status {:?}){also}. It is NOT failed: keep waiting or query it later",
                 human(args.timeout),
+                count(queries, cut_short),
                 status.state,
                 status.provider_status,
             );
@@ -71,6 +78,8 @@ pub async fn run(args: &WaitArgs) -> Result<Report, Failure> {
             last: None,
             last_error,
             queries,
+            cut_short,
+            ..
         } => {
             let why = last_error
                 .map(|e| format!("; the last error: {e}"))
@@ -78,8 +87,9 @@ pub async fn run(args: &WaitArgs) -> Result<Report, Failure> {
             Err(Failure::new(
                 Exit::NotFinal,
                 format!(
-                    "no query about payout {trade_no} was answered within {} ({queries} queries){why}. Its state is unknown, NOT failed",
-                    human(args.timeout)
+                    "no answer about payout {trade_no} within {} ({}){why}. Its state is unknown, NOT failed",
+                    human(args.timeout),
+                    count(queries, cut_short),
                 ),
             ))
         }
@@ -88,6 +98,17 @@ pub async fn run(args: &WaitArgs) -> Result<Report, Failure> {
             "the wait ended in a way this version does not know",
         )),
     }
+}
+
+/// `3 queries, the last one unanswered at the deadline`.
+fn count(queries: u32, cut_short: bool) -> String {
+    let noun = if queries == 1 { "query" } else { "queries" };
+    let last = match (cut_short, queries) {
+        (false, _) => "",
+        (true, 1) => ", unanswered at the deadline",
+        (true, _) => ", the last one unanswered at the deadline",
+    };
+    format!("{queries} {noun}{last}")
 }
 
 /// A spinner on stderr; hidden when stderr is not a terminal.

@@ -313,6 +313,72 @@ pub fn number_amount(brand: &'static Brand) -> Check {
     }
 }
 
+/// A correctly signed callback is read from exactly the text it was signed
+/// over: an amount that is not plain decimal digits (a sign, separator,
+/// space, stray point) or that a decimal could only hold rounded is
+/// malformed, naming `amount`; a number in exponent form is verified over
+/// its received text (`1E3`, not a re-rendered `1e+3`) and read exactly;
+/// a repeated key is malformed.
+///
+/// # Errors
+/// When a sloppy or rounded amount is accepted, or an exact one refused.
+pub fn exact_amount(brand: &'static Brand) -> Check {
+    let headers = HeaderMap::new();
+    // `amount` is the JSON text of the amount (quoted: a string).
+    let signed = |amount_json: &str, signed_text: &str| -> Check<String> {
+        let mut fields = callback_fields("00000020", "0000");
+        fields[0] = ("amount", signed_text);
+        let sign = sign(&fields)?;
+        Ok(format!(
+            r#"{{"amount":{amount_json},"message":"callback","platFormTradeNo":"5286e98841194687a95d25b5f3be346d","sign":"{sign}","status":"0000","timestamp":"1724740395968","tradeNo":"00000020"}}"#
+        ))
+    };
+    for row in [SIGNED_REGION, NUMBER_AMOUNT_REGION] {
+        for text in [
+            "1.2345678901234567890123456789012e3",
+            "79228162514264337593543950336",
+            "1_000",
+            "+5",
+            "5.",
+            ".5",
+            "-5",
+            " 5",
+            "5 ",
+            "1,5",
+        ] {
+            let mut bodies = vec![signed(&format!("{text:?}"), text)?];
+            // The texts that are JSON numbers are sent as numbers too.
+            if text.trim() == text && serde_json::from_str::<serde_json::Number>(text).is_ok() {
+                bodies.push(signed(text, text)?);
+            }
+            for body in bodies {
+                match verify(brand, row, &headers, body.as_bytes())? {
+                    Err(CallbackError::Malformed(m)) if m.contains("`amount`") => {}
+                    other => return Err(format!("{row}: {body} gave {other:?}")),
+                }
+            }
+        }
+        let exponent = signed("1E3", "1E3")?;
+        let update = verify(brand, row, &headers, exponent.as_bytes())?
+            .map_err(|e| format!("{row}: amount 1E3 signed as received: {e}"))?;
+        ensure(update.status.amount == Some(Decimal::from(1000)), || {
+            format!("{row}: 1E3 read as {:?}", update.status.amount)
+        })?;
+        let rerendered = signed("1E3", "1e+3")?;
+        match verify(brand, row, &headers, rerendered.as_bytes())? {
+            Err(CallbackError::BadSignature) => {}
+            other => return Err(format!("{row}: 1E3 verified over 1e+3: {other:?}")),
+        }
+        let twice =
+            NOTIFY_VECTOR.replace(r#""amount":"30000","#, r#""amount":"30000","amount":"1","#);
+        match verify(brand, row, &headers, twice.as_bytes())? {
+            Err(CallbackError::Malformed(m)) if m.contains("amount") => {}
+            other => return Err(format!("{row}: a repeated amount gave {other:?}")),
+        }
+    }
+    Ok(())
+}
+
 /// Brazil's signature travels in the `sign` header: a body without `sign`
 /// verifies with the right header, not with a wrong one, and is missing
 /// without one.

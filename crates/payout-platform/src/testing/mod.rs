@@ -227,7 +227,7 @@ macro_rules! callback_tests {
     ($brand:path) => {
         $crate::brand_checks!($brand, callbacks:
             good_vector, tampered_amount, missing_signature, unsigned_region, duplicate,
-            late_processing_after_final, number_amount, header_signature);
+            late_processing_after_final, number_amount, exact_amount, header_signature);
         $crate::brand_checks!($brand, secrets: never_printed);
     };
 }

@@ -184,11 +184,11 @@ pub(crate) fn create(fields: &Map<String, Value>) -> Result<NewPayout, ApiError>
         Some(_) => p.add("channel_properties", "channel_properties must be an object"),
     }
     let amount = match fields.get("amount") {
+        Some(Value::Number(n)) if n.to_string().starts_with('-') => {
+            p.add("amount", format!("amount must be 0 or more (got {n})"));
+            None
+        }
         Some(Value::Number(n)) => match parse_amount(&n.to_string()) {
-            Ok(a) if a.is_sign_negative() && !a.is_zero() => {
-                p.add("amount", format!("amount must be 0 or more (got {n})"));
-                None
-            }
             Ok(a) => Some(a),
             Err(_) => {
                 p.add(

@@ -38,8 +38,9 @@ async fn wrong_secret_is_a_sign_error() {
         sim.payout("A1").is_none(),
         "a badly signed create places nothing"
     );
-    // Counted although refused.
-    assert_eq!(sim.request_count("A1", payout_sim::Endpoint::Create), 1);
+    // Refused before authentication: not counted, nothing stored.
+    assert_eq!(sim.request_count("A1", payout_sim::Endpoint::Create), 0);
+    assert_eq!(sim.counted_trade_nos(), 0);
 }
 
 #[tokio::test]
@@ -155,4 +156,59 @@ async fn unknown_paths_are_404() {
         assert!(b.is_ok(), "{} {}: {b:?}", r.brand, r.region);
         assert!(r.base_url.ends_with(region.segment.unwrap_or(region.id)));
     }
+}
+
+/// Requests refused before they are authenticated with a valid trade
+/// number (no `merchantNo`, a bad signature, a trade number over 32
+/// characters) store nothing, however large: the counters do not grow.
+#[tokio::test]
+async fn refused_requests_store_nothing() {
+    let sim = start(config()).await;
+    let base = sim.base_url("vexora", "nigeria");
+    let query = "/v1/vexora/queryPayOutResult";
+    let create = "/v1/vexora/disbursements";
+    let big = "T".repeat(256 * 1024);
+    for i in 0..16 {
+        let t = format!("{big}{i}");
+        let unsigned = serde_json::json!({"tradeNo": t, "timestamp": "1", "sign": "00"});
+        let (_, v) = post(
+            &format!("{base}{query}"),
+            &[],
+            serde_json::to_vec(&unsigned).unwrap(),
+        )
+        .await;
+        assert_eq!(v["code"], "8000", "{v}");
+        for path in [query, create] {
+            let fields = [
+                ("amount", "100"),
+                ("timestamp", "1"),
+                ("tradeNo", t.as_str()),
+            ];
+            let (_, v) = raw(&sim, "vexora", "nigeria", path, &fields, "not-the-secret").await;
+            assert!(v["msg"].as_str().unwrap().contains("sign"), "{v}");
+            let (_, v) = raw(&sim, "vexora", "nigeria", path, &fields, TEST_SECRET).await;
+            assert!(v["msg"].as_str().unwrap().contains("at most 32"), "{v}");
+        }
+    }
+    assert_eq!(
+        sim.counted_trade_nos(),
+        0,
+        "refused requests stored counters"
+    );
+    // An authenticated query of a valid trade number is counted.
+    let (_, v) = raw(
+        &sim,
+        "vexora",
+        "nigeria",
+        query,
+        &[("timestamp", "1"), ("tradeNo", "COUNTED1")],
+        TEST_SECRET,
+    )
+    .await;
+    assert_eq!(v["msg"], "order not found", "{v}");
+    assert_eq!(sim.counted_trade_nos(), 1);
+    assert_eq!(
+        sim.request_count("COUNTED1", payout_sim::Endpoint::Query),
+        1
+    );
 }
