@@ -63,3 +63,7 @@ pub use record::{Counts, ExportRecord, PayoutKey, PayoutRecord, Scope};
 pub use state::JournalState;
 pub use store::{Applied, Claim, Entry, Journal, JournalOptions};
 pub use transition::Effect;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/journal.md")]
+pub struct JournalGuideDoctests;
