@@ -81,6 +81,18 @@ mod suite {
             .state
     }
 
+    #[cfg(feature = "sqlite")]
+    #[tokio::test]
+    async fn a_missing_directory_is_named() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite:{}/absent/journal.db", dir.path().display());
+        let err = Journal::open(&url).await.expect_err("no directory");
+        assert!(
+            err.to_string().contains("does not exist; create it first"),
+            "{err}"
+        );
+    }
+
     fn fast(deadline: Duration) -> ReconcileOptions {
         ReconcileOptions::new(deadline)
             .intervals(Duration::from_millis(10), Duration::from_millis(40))
@@ -266,7 +278,9 @@ mod suite {
     pub async fn crashed_sends_are_resolved_by_query_never_resent(url: String) {
         let journal = Journal::open(&url).await.expect("open");
         let provider = FakeProvider::new().arc();
-        let lease = Duration::from_millis(300);
+        // Long enough for the steps below to run while it holds, even on a
+        // loaded machine.
+        let lease = Duration::from_millis(1500);
         let crashing = Journaled::with_options(
             provider.clone(),
             journal.clone(),
@@ -489,7 +503,7 @@ mod suite {
         }
         let scope = payouts.scope().clone();
         // A worker claims everything and dies.
-        let lease = Duration::from_millis(400);
+        let lease = Duration::from_millis(1000);
         let dead = journal
             .claim(&scope, "dead-worker", lease, 100, Claim::Due)
             .await

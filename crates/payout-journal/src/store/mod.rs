@@ -821,6 +821,16 @@ async fn open_sqlite(
         SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
     };
     use sqlx::ConnectOptions;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(JournalError::Url {
+                message: format!(
+                    "the directory {} of the SQLite journal does not exist; create it first",
+                    dir.display()
+                ),
+            });
+        }
+    }
     let base = SqliteConnectOptions::new()
         .filename(path)
         .journal_mode(SqliteJournalMode::Wal)
