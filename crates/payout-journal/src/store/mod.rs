@@ -1,0 +1,928 @@
+//! The journal's storage ([`Journal`]): one schema and one set of
+//! semantics on two backends, SQLite (one file, one process) and PostgreSQL
+//! (any number of processes).
+//!
+//! Every change of a row is one statement, committed durably: SQLite runs
+//! in WAL mode with `synchronous=FULL`; PostgreSQL sessions force
+//! `synchronous_commit=on`. Changes are compare-and-set on the row's
+//! `version`, and every change of state goes through
+//! [`crate::transition::apply`].
+
+mod schema;
+mod sql;
+mod url;
+
+use std::fmt;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::{Stream, StreamExt, TryStreamExt};
+use payout_core::CreatePayout;
+use sqlx::{ColumnIndex, Decode, Row, Type};
+
+use crate::error::JournalError;
+use crate::order::OrderRecord;
+use crate::record::{self, Counts, PayoutKey, PayoutRecord, Scope};
+use crate::state::JournalState;
+use crate::transition::{self, Effect, Event};
+
+#[cfg(not(any(feature = "sqlite", feature = "postgres")))]
+compile_error!("payout-journal needs a backend: enable the `sqlite` or `postgres` feature");
+
+/// How many times a compare-and-set write is retried against concurrent
+/// writers of the same row before giving up.
+const CAS_ATTEMPTS: usize = 32;
+
+/// Connection settings of a [`Journal`].
+///
+/// ```
+/// use std::time::Duration;
+/// use payout_journal::JournalOptions;
+/// let o = JournalOptions::default().max_connections(32);
+/// assert_eq!(o.max_connections, 32);
+/// assert_eq!(o.acquire_timeout, Duration::from_secs(30));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalOptions {
+    /// PostgreSQL: connections in the pool. SQLite: reading connections
+    /// (SQLite has one writer; writes queue for its one connection).
+    pub max_connections: u32,
+    /// How long a caller waits for a free connection.
+    pub acquire_timeout: Duration,
+    /// SQLite: how long a write waits for the file lock held by another
+    /// connection.
+    pub busy_timeout: Duration,
+}
+
+impl Default for JournalOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(30),
+            busy_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl JournalOptions {
+    /// Sets the pool size.
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+}
+
+/// A payout journal on SQLite or PostgreSQL. Cheap to clone (the pools are
+/// shared).
+///
+/// ```no_run
+/// # async fn f() -> Result<(), payout_journal::JournalError> {
+/// use payout_journal::Journal;
+/// let journal = Journal::open("sqlite:payouts.db").await?;
+/// let counts = journal.counts().await?;
+/// println!("{} payouts, {} not final", counts.total, counts.not_final());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Journal {
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    #[cfg(feature = "sqlite")]
+    Sqlite(SqlitePools),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+}
+
+/// SQLite has one writer: writes queue for the one writing connection
+/// (fair, no busy-wait), reads use their own pool.
+#[cfg(feature = "sqlite")]
+#[derive(Clone)]
+struct SqlitePools {
+    write: sqlx::SqlitePool,
+    read: sqlx::SqlitePool,
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool for `$role`
+/// (`write` or `read`; PostgreSQL has one pool for both). The body is
+/// written once and compiled for each backend.
+macro_rules! with_pool {
+    ($journal:expr, $role:ident, |$pool:ident| $body:expr) => {
+        match &$journal.backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => {
+                let $pool = &pools.$role;
+                $body
+            }
+            #[cfg(feature = "postgres")]
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+impl fmt::Debug for Journal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Journal")
+            .field("backend", &self.backend_name())
+            .finish()
+    }
+}
+
+/// The result of journaling an order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A new row was written.
+    Inserted(PayoutRecord),
+    /// The identical order was already journaled: this is its row.
+    Existing(PayoutRecord),
+}
+
+impl Entry {
+    /// The row.
+    pub fn record(&self) -> &PayoutRecord {
+        match self {
+            Entry::Inserted(r) | Entry::Existing(r) => r,
+        }
+    }
+
+    /// The row, owned.
+    pub fn into_record(self) -> PayoutRecord {
+        match self {
+            Entry::Inserted(r) | Entry::Existing(r) => r,
+        }
+    }
+}
+
+/// The result of applying an event to a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The row as it now stands.
+    pub record: PayoutRecord,
+    /// What the event did.
+    pub effect: Effect,
+}
+
+/// Which rows a claim takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// Every row that needs a query ([`JournalState::NEEDS_QUERY`]) and is
+    /// due for one (its backoff has passed).
+    Due,
+    /// Rows left in `sending` or `unknown` and due for a query: what
+    /// recovery resolves first.
+    Unresolved,
+}
+
+/// What happens to a row's lease when it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum LeaseChange {
+    /// Left as it is.
+    #[default]
+    Keep,
+    /// Taken by the owner until then, if the event changes the row.
+    Take(DateTime<Utc>),
+    /// Released, if the owner holds it.
+    Release,
+}
+
+/// Bookkeeping written together with an event, in the same statement.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Bookkeeping<'a> {
+    /// Who is writing (for leases).
+    pub owner: Option<&'a str>,
+    /// What happens to the lease.
+    pub lease: LeaseChange,
+    /// A status query was made.
+    pub queried: bool,
+    /// When to query next.
+    pub next_query_at: Option<DateTime<Utc>>,
+    /// The error met, if any.
+    pub error: Option<String>,
+}
+
+impl Journal {
+    /// Opens (and creates, for a SQLite file) the journal at `url` with
+    /// default options, applying any pending schema migration.
+    ///
+    /// URLs: `sqlite:PATH` (also `sqlite://PATH`, `sqlite:///ABSOLUTE`) or
+    /// `postgres://USER[:PASSWORD]@HOST:PORT/DATABASE`.
+    ///
+    /// # Errors
+    /// [`JournalError::Url`] for an unusable URL or a backend this build
+    /// lacks, [`JournalError::Database`] when the database cannot be
+    /// reached, [`JournalError::SchemaTooNew`] for a journal written by a
+    /// newer version.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), payout_journal::JournalError> {
+    /// let local = payout_journal::Journal::open("sqlite:payouts.db").await?;
+    /// let shared = payout_journal::Journal::open("postgres://payouts@db.internal:5432/payouts").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn open(url: &str) -> Result<Self, JournalError> {
+        Self::open_with(url, JournalOptions::default()).await
+    }
+
+    /// [`Journal::open`] with explicit connection settings.
+    ///
+    /// # Errors
+    /// As [`Journal::open`].
+    pub async fn open_with(url: &str, options: JournalOptions) -> Result<Self, JournalError> {
+        let backend = match url::parse(url)? {
+            #[cfg(feature = "sqlite")]
+            url::Target::Sqlite(path) => Backend::Sqlite(open_sqlite(&path, options).await?),
+            #[cfg(feature = "postgres")]
+            url::Target::Postgres(url) => Backend::Postgres(open_postgres(&url, options).await?),
+            #[allow(unreachable_patterns)]
+            target => {
+                let feature = match target {
+                    url::Target::Sqlite(_) => "sqlite",
+                    url::Target::Postgres(_) => "postgres",
+                };
+                return Err(JournalError::Url {
+                    message: format!(
+                        "this build has no {feature} journal; enable the `{feature}` \
+                         feature of payout-journal"
+                    ),
+                });
+            }
+        };
+        let journal = Self { backend };
+        journal.migrate().await?;
+        Ok(journal)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match &self.backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(_) => "sqlite",
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes every connection. Pending operations finish first.
+    pub async fn close(&self) {
+        match &self.backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => {
+                pools.read.close().await;
+                pools.write.close().await;
+            }
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// The schema version of the journal.
+    ///
+    /// # Errors
+    /// [`JournalError::Database`].
+    pub async fn schema_version(&self) -> Result<i64, JournalError> {
+        with_pool!(self, read, |pool| {
+            sqlx::query_scalar::<_, i64>(schema::CURRENT_VERSION)
+                .fetch_one(pool)
+                .await
+                .map_err(JournalError::db("reading the schema version"))
+        })
+    }
+
+    async fn migrate(&self) -> Result<(), JournalError> {
+        /// Applies the missing migrations inside the open transaction `$tx`.
+        macro_rules! migrate_in {
+            ($tx:ident, $id:expr) => {{
+                let err = JournalError::db("migrating the journal schema");
+                sqlx::query(schema::CREATE_VERSION_TABLE)
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err(err)?;
+                let current: i64 = sqlx::query_scalar(schema::CURRENT_VERSION)
+                    .fetch_one(&mut *$tx)
+                    .await
+                    .map_err(err)?;
+                if current > schema::latest() {
+                    return Err(JournalError::SchemaTooNew {
+                        found: current,
+                        supported: schema::latest(),
+                    });
+                }
+                for m in schema::MIGRATIONS.iter().filter(|m| m.version > current) {
+                    for statement in m.statements {
+                        sqlx::query(&statement.replace("{id}", $id))
+                            .execute(&mut *$tx)
+                            .await
+                            .map_err(err)?;
+                    }
+                    sqlx::query(schema::RECORD_VERSION)
+                        .bind(m.version)
+                        .bind(record::now().timestamp_millis())
+                        .execute(&mut *$tx)
+                        .await
+                        .map_err(err)?;
+                    tracing::info!(version = m.version, "journal schema migrated");
+                }
+                $tx.commit().await.map_err(err)
+            }};
+        }
+        match &self.backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => {
+                let mut tx = pools
+                    .write
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(JournalError::db("locking the journal to migrate it"))?;
+                migrate_in!(tx, schema::SQLITE_ID)
+            }
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => {
+                let mut tx = pool
+                    .begin()
+                    .await
+                    .map_err(JournalError::db("locking the journal to migrate it"))?;
+                sqlx::query(schema::POSTGRES_LOCK)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(JournalError::db("locking the journal to migrate it"))?;
+                migrate_in!(tx, schema::POSTGRES_ID)
+            }
+        }
+    }
+
+    /// Journals `order` in state `intent` (durably; nothing is sent), or
+    /// returns the row of the identical order already journaled.
+    ///
+    /// # Errors
+    /// [`JournalError::DifferentContents`] when the trade number is
+    /// journaled for this provider account with a different order or
+    /// region; [`JournalError::Database`].
+    ///
+    /// ```no_run
+    /// # async fn f(journal: payout_journal::Journal, order: payout_core::CreatePayout) -> Result<(), payout_journal::JournalError> {
+    /// use payout_journal::{Entry, Scope};
+    /// let scope = Scope::new("paypro", "8729248847", "indonesia");
+    /// match journal.record_intent(&scope, &order).await? {
+    ///     Entry::Inserted(row) => println!("journaled {}", row.trade_no),
+    ///     Entry::Existing(row) => println!("{} already journaled: {}", row.trade_no, row.state),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn record_intent(
+        &self,
+        scope: &Scope,
+        order: &CreatePayout,
+    ) -> Result<Entry, JournalError> {
+        self.insert(
+            scope,
+            &OrderRecord::from_order(order),
+            JournalState::Intent,
+            None,
+        )
+        .await
+    }
+
+    /// Writes a new row in `state` (`intent`, or `sending` with the
+    /// sender's lease, so that journaling and marking it sent are one
+    /// durable commit), or returns the identical existing row.
+    pub(crate) async fn insert(
+        &self,
+        scope: &Scope,
+        order: &OrderRecord,
+        state: JournalState,
+        lease: Option<(&str, DateTime<Utc>)>,
+    ) -> Result<Entry, JournalError> {
+        let now = record::now().timestamp_millis();
+        let attempts = i64::from(state == JournalState::Sending);
+        let (owner, until) = match lease {
+            Some((owner, until)) => (Some(owner), Some(until.timestamp_millis())),
+            None => (None, None),
+        };
+        let json = order.to_json();
+        let inserted = with_pool!(self, write, |pool| {
+            sqlx::query(sql::INSERT)
+                .bind(scope.provider.as_str())
+                .bind(scope.account.as_str())
+                .bind(scope.region.as_str())
+                .bind(order.trade_no.as_str())
+                .bind(json.as_str())
+                .bind(order.amount.as_str())
+                .bind(state.as_str())
+                .bind(attempts)
+                .bind(now)
+                .bind(owner)
+                .bind(until)
+                .fetch_optional(pool)
+                .await
+                .map_err(JournalError::db("journaling a payout"))?
+                .map(|row| decode(&row))
+                .transpose()?
+        });
+        if let Some(row) = inserted {
+            return Ok(Entry::Inserted(row));
+        }
+        let key = PayoutKey::new(&scope.provider, &scope.account, &order.trade_no);
+        let existing = self.get(&key).await?.ok_or_else(|| {
+            JournalError::corrupt("a row refused as a duplicate cannot be read back")
+        })?;
+        let difference = if existing.region != scope.region {
+            Some("region")
+        } else {
+            existing.order.difference(order)
+        };
+        match difference {
+            Some(difference) => Err(JournalError::DifferentContents {
+                provider: scope.provider.clone(),
+                trade_no: order.trade_no.clone(),
+                difference,
+            }),
+            None => Ok(Entry::Existing(existing)),
+        }
+    }
+
+    /// The row of one payout, if journaled.
+    ///
+    /// # Errors
+    /// [`JournalError::Database`], or [`JournalError::Corrupt`] for an
+    /// unreadable row.
+    pub async fn get(&self, key: &PayoutKey) -> Result<Option<PayoutRecord>, JournalError> {
+        with_pool!(self, read, |pool| {
+            sqlx::query(sql::BY_KEY)
+                .bind(key.provider.as_str())
+                .bind(key.account.as_str())
+                .bind(key.trade_no.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(JournalError::db("reading a payout"))?
+                .map(|row| decode(&row))
+                .transpose()
+        })
+    }
+
+    async fn by_id(&self, id: i64) -> Result<PayoutRecord, JournalError> {
+        with_pool!(self, read, |pool| {
+            sqlx::query(sql::BY_ID)
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+                .map_err(JournalError::db("reading a payout"))?
+                .map(|row| decode(&row))
+                .transpose()?
+                .ok_or_else(|| JournalError::corrupt(format!("row {id} disappeared")))
+        })
+    }
+
+    /// Applies one event to a journaled payout through the state machine
+    /// and writes the result (compare-and-set; concurrent writers are
+    /// re-read, never overwritten). Most callers use
+    /// [`crate::Journaled`], which produces these events; this is for tools
+    /// that record an outcome learnt elsewhere.
+    ///
+    /// # Errors
+    /// [`JournalError::NotJournaled`], [`JournalError::Contended`],
+    /// [`JournalError::Database`].
+    ///
+    /// ```no_run
+    /// # async fn f(journal: payout_journal::Journal) -> Result<(), payout_journal::JournalError> {
+    /// use payout_journal::{PayoutKey, transition::{Event, Observation, Observed, Source}};
+    /// let key = PayoutKey::new("paypro", "8729248847", "PO-1");
+    /// let applied = journal.apply(&key, &Event::Observed(Observation {
+    ///     state: Observed::Succeeded, provider_status: Some("0000".into()),
+    ///     platform_trade_no: None, source: Source::Query,
+    /// })).await?;
+    /// println!("{} ({:?})", applied.record.state, applied.effect);
+    /// # Ok(()) }
+    /// ```
+    pub async fn apply(&self, key: &PayoutKey, event: &Event) -> Result<Applied, JournalError> {
+        let record = self
+            .get(key)
+            .await?
+            .ok_or_else(|| JournalError::NotJournaled {
+                provider: key.provider.clone(),
+                trade_no: key.trade_no.clone(),
+            })?;
+        self.update(record, Some(event), &Bookkeeping::default())
+            .await
+    }
+
+    /// Applies `event` (if any) to `record` (re-read on a lost
+    /// compare-and-set) and writes it with `book`, in one statement.
+    pub(crate) async fn update(
+        &self,
+        record: PayoutRecord,
+        event: Option<&Event>,
+        book: &Bookkeeping<'_>,
+    ) -> Result<Applied, JournalError> {
+        let mut current = record;
+        for _ in 0..CAS_ATTEMPTS {
+            let now = record::now();
+            let (next, effect) = next_row(&current, event, book, now);
+            if next == current {
+                return Ok(Applied {
+                    record: current,
+                    effect,
+                });
+            }
+            if self.write(&next, current.version).await? {
+                let mut written = next;
+                written.version = current.version + 1;
+                return Ok(Applied {
+                    record: written,
+                    effect,
+                });
+            }
+            current = self.by_id(current.id).await?;
+        }
+        Err(JournalError::Contended {
+            trade_no: current.trade_no,
+        })
+    }
+
+    /// Writes `next` if the row is still at `version`; false when another
+    /// writer came first.
+    async fn write(&self, next: &PayoutRecord, version: i64) -> Result<bool, JournalError> {
+        let conflict = if next.conflict.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&next.conflict).unwrap_or_default())
+        };
+        let done = with_pool!(self, write, |pool| {
+            sqlx::query(sql::UPDATE)
+                .bind(next.state.as_str())
+                .bind(next.provider_status.as_deref())
+                .bind(next.platform_trade_no.as_deref())
+                .bind(conflict.as_deref())
+                .bind(i64::from(next.attempts))
+                .bind(i64::from(next.queries))
+                .bind(next.updated_at.timestamp_millis())
+                .bind(next.lease_owner.as_deref())
+                .bind(next.lease_until.map(|t| t.timestamp_millis()))
+                .bind(next.next_query_at.timestamp_millis())
+                .bind(next.last_error.as_deref())
+                .bind(next.id)
+                .bind(version)
+                .execute(pool)
+                .await
+                .map_err(JournalError::db("recording a payout's change"))?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Claims up to `limit` rows of `scope` for `owner` until `lease` from
+    /// now: rows with no lease or an expired one, oldest due first. On
+    /// PostgreSQL concurrent claimers skip each other's rows
+    /// (`FOR UPDATE SKIP LOCKED`), so no row is claimed by two at once.
+    ///
+    /// # Errors
+    /// [`JournalError::Database`].
+    ///
+    /// ```no_run
+    /// # async fn f(journal: payout_journal::Journal) -> Result<(), payout_journal::JournalError> {
+    /// use std::time::Duration;
+    /// use payout_journal::{Claim, Scope};
+    /// let scope = Scope::new("paypro", "8729248847", "indonesia");
+    /// for row in journal.claim(&scope, "worker-1", Duration::from_secs(60), 100, Claim::Due).await? {
+    ///     println!("{} is mine until {:?}", row.trade_no, row.lease_until);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn claim(
+        &self,
+        scope: &Scope,
+        owner: &str,
+        lease: Duration,
+        limit: u32,
+        which: Claim,
+    ) -> Result<Vec<PayoutRecord>, JournalError> {
+        let now = record::now();
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let states = match which {
+            Claim::Due => ["sending", "unknown", "accepted", "pending"],
+            Claim::Unresolved => ["sending", "unknown", "sending", "unknown"],
+        };
+        let now_ms = now.timestamp_millis();
+        /// Binds the claim's parameters and runs it.
+        macro_rules! run_claim {
+            ($sql:expr, $pool:expr) => {
+                sqlx::query($sql)
+                    .bind(owner)
+                    .bind(until.timestamp_millis())
+                    .bind(scope.provider.as_str())
+                    .bind(scope.account.as_str())
+                    .bind(scope.region.as_str())
+                    .bind(now_ms)
+                    .bind(now_ms)
+                    .bind(states[0])
+                    .bind(states[1])
+                    .bind(states[2])
+                    .bind(states[3])
+                    .bind(i64::from(limit))
+                    .fetch_all($pool)
+                    .await
+                    .map_err(JournalError::db("claiming payouts"))?
+                    .iter()
+                    .map(decode)
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+        }
+        let mut rows = match &self.backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => run_claim!(sql::CLAIM_SQLITE, &pools.write),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => run_claim!(sql::CLAIM_POSTGRES, pool),
+        };
+        rows.sort_by_key(|r| (r.next_query_at, r.id));
+        Ok(rows)
+    }
+
+    /// Counts of every payout in the journal, by state.
+    ///
+    /// # Errors
+    /// [`JournalError::Database`].
+    pub async fn counts(&self) -> Result<Counts, JournalError> {
+        self.counts_where(None).await
+    }
+
+    /// Counts of the payouts of one scope, by state.
+    ///
+    /// # Errors
+    /// [`JournalError::Database`].
+    pub async fn scope_counts(&self, scope: &Scope) -> Result<Counts, JournalError> {
+        self.counts_where(Some(scope)).await
+    }
+
+    async fn counts_where(&self, scope: Option<&Scope>) -> Result<Counts, JournalError> {
+        let pairs = with_pool!(self, read, |pool| {
+            let query = match scope {
+                None => sqlx::query(sql::COUNTS),
+                Some(s) => sqlx::query(sql::SCOPE_COUNTS)
+                    .bind(s.provider.as_str())
+                    .bind(s.account.as_str())
+                    .bind(s.region.as_str()),
+            };
+            query
+                .fetch_all(pool)
+                .await
+                .map_err(JournalError::db("counting payouts"))?
+                .iter()
+                .map(|row| {
+                    let state: String = get(row, "state")?;
+                    let n: i64 = get(row, "n")?;
+                    Ok((state, u64::try_from(n).unwrap_or(0)))
+                })
+                .collect::<Result<Vec<_>, JournalError>>()?
+        });
+        Ok(Counts::from_pairs(pairs))
+    }
+
+    /// When the next row of `scope` that needs a query becomes claimable,
+    /// if any row needs one.
+    ///
+    /// # Errors
+    /// [`JournalError::Database`].
+    pub async fn next_due(&self, scope: &Scope) -> Result<Option<DateTime<Utc>>, JournalError> {
+        let due: Option<i64> = with_pool!(self, read, |pool| {
+            sqlx::query_scalar(sql::NEXT_DUE)
+                .bind(scope.provider.as_str())
+                .bind(scope.account.as_str())
+                .bind(scope.region.as_str())
+                .fetch_one(pool)
+                .await
+                .map_err(JournalError::db("finding the next due payout"))?
+        });
+        Ok(due.map(record::from_ms))
+    }
+
+    /// Up to `limit` rows with an id above `after_id`, in id order: one
+    /// page of a walk over the whole journal.
+    ///
+    /// # Errors
+    /// [`JournalError::Database`], [`JournalError::Corrupt`].
+    pub async fn page(&self, after_id: i64, limit: u32) -> Result<Vec<PayoutRecord>, JournalError> {
+        with_pool!(self, read, |pool| {
+            sqlx::query(sql::PAGE)
+                .bind(after_id)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(JournalError::db("reading payouts"))?
+                .iter()
+                .map(decode)
+                .collect()
+        })
+    }
+
+    /// Every row, in id order, read page by page (`page_size` rows at a
+    /// time), so memory stays flat however large the journal is.
+    ///
+    /// ```no_run
+    /// # async fn f(journal: payout_journal::Journal) -> Result<(), payout_journal::JournalError> {
+    /// use futures::TryStreamExt;
+    /// use payout_journal::ExportRecord;
+    /// println!("{}", ExportRecord::CSV_HEADER);
+    /// let mut rows = std::pin::pin!(journal.records(1000));
+    /// while let Some(row) = rows.try_next().await? {
+    ///     println!("{}", row.export().csv_row());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn records(
+        &self,
+        page_size: u32,
+    ) -> impl Stream<Item = Result<PayoutRecord, JournalError>> + Send + 'static {
+        let journal = self.clone();
+        let page_size = page_size.max(1);
+        futures::stream::try_unfold(Some(0i64), move |after| {
+            let journal = journal.clone();
+            async move {
+                let Some(after) = after else {
+                    return Ok(None);
+                };
+                let page = journal.page(after, page_size).await?;
+                let next = match page.last() {
+                    Some(last) if page.len() == page_size as usize => Some(last.id),
+                    _ => None,
+                };
+                if page.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some((page, next)))
+            }
+        })
+        .map_ok(|page| futures::stream::iter(page.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+}
+
+/// The row after `event` and `book`, and what the event did (no event:
+/// bookkeeping only, reported as a duplicate).
+fn next_row(
+    current: &PayoutRecord,
+    event: Option<&Event>,
+    book: &Bookkeeping<'_>,
+    now: DateTime<Utc>,
+) -> (PayoutRecord, Effect) {
+    // "Not found" proves nothing while someone else may be sending it.
+    let leased_by_other = match book.owner {
+        Some(owner) => current.leased_by_other(owner, now),
+        None => current.lease_owner.is_some() && current.lease_until.is_some_and(|t| t > now),
+    };
+    let (snapshot, effect) = match event {
+        None => (current.snapshot(), Effect::Duplicate),
+        Some(Event::NotFound { .. }) if leased_by_other => (current.snapshot(), Effect::Ignored),
+        Some(event) => transition::apply(&current.snapshot(), event, now.timestamp_millis()),
+    };
+    let mut next = current.clone();
+    next.state = snapshot.state;
+    next.provider_status = snapshot.provider_status;
+    next.platform_trade_no = snapshot.platform_trade_no;
+    next.conflict = snapshot.conflict;
+    next.updated_at = record::from_ms(snapshot.updated_at_ms);
+    if effect == Effect::Applied && event == Some(&Event::Send) {
+        next.attempts = next.attempts.saturating_add(1);
+    }
+    if book.queried {
+        next.queries = next.queries.saturating_add(1);
+    }
+    if let Some(at) = book.next_query_at {
+        next.next_query_at = at;
+    }
+    if let Some(error) = &book.error {
+        next.last_error = Some(error.clone());
+    }
+    let owned_by_writer = book.owner.is_some() && next.lease_owner.as_deref() == book.owner;
+    match book.lease {
+        LeaseChange::Keep => {}
+        LeaseChange::Take(until) if effect.changed() => {
+            next.lease_owner = book.owner.map(str::to_owned);
+            next.lease_until = Some(until);
+        }
+        LeaseChange::Take(_) => {}
+        LeaseChange::Release if owned_by_writer => {
+            next.lease_owner = None;
+            next.lease_until = None;
+        }
+        LeaseChange::Release => {}
+    }
+    (next, effect)
+}
+
+#[cfg(feature = "sqlite")]
+async fn open_sqlite(
+    path: &std::path::Path,
+    options: JournalOptions,
+) -> Result<SqlitePools, JournalError> {
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
+    use sqlx::ConnectOptions;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(JournalError::Url {
+                message: format!(
+                    "the directory {} of the SQLite journal does not exist; create it first",
+                    dir.display()
+                ),
+            });
+        }
+    }
+    let base = SqliteConnectOptions::new()
+        .filename(path)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(options.busy_timeout)
+        .disable_statement_logging();
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(base.clone().create_if_missing(true))
+        .await
+        .map_err(JournalError::db("opening the SQLite journal"))?;
+    let read = SqlitePoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(base)
+        .await
+        .map_err(JournalError::db("opening the SQLite journal"))?;
+    Ok(SqlitePools { write, read })
+}
+
+#[cfg(feature = "postgres")]
+async fn open_postgres(url: &str, options: JournalOptions) -> Result<sqlx::PgPool, JournalError> {
+    use std::str::FromStr;
+
+    use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use sqlx::ConnectOptions;
+    let connect = PgConnectOptions::from_str(url)
+        .map_err(|e| JournalError::Url {
+            message: format!(
+                "unreadable PostgreSQL URL ({e}); write postgres://USER@HOST:PORT/DATABASE"
+            ),
+        })?
+        .application_name("payout-journal")
+        // Every commit is durable, whatever the server's default.
+        .options([("synchronous_commit", "on")])
+        .disable_statement_logging();
+    PgPoolOptions::new()
+        .max_connections(options.max_connections.max(1))
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect)
+        .await
+        .map_err(JournalError::db("connecting to the PostgreSQL journal"))
+}
+
+/// One column of a row.
+fn get<'r, R, T>(row: &'r R, column: &'static str) -> Result<T, JournalError>
+where
+    R: Row,
+    &'static str: ColumnIndex<R>,
+    T: Decode<'r, R::Database> + Type<R::Database>,
+{
+    row.try_get(column)
+        .map_err(|e| JournalError::corrupt(format!("column {column}: {e}")))
+}
+
+/// A payout row, from either backend.
+fn decode<'r, R>(row: &'r R) -> Result<PayoutRecord, JournalError>
+where
+    R: Row,
+    &'static str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    let state: String = get(row, "state")?;
+    let order: String = get(row, "order_json")?;
+    let conflict: Option<String> = get(row, "conflict")?;
+    let conflict = match conflict {
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| JournalError::corrupt(format!("stored conflict is unreadable: {e}")))?,
+        None => Vec::new(),
+    };
+    Ok(PayoutRecord {
+        id: get(row, "id")?,
+        provider: get(row, "provider")?,
+        account: get(row, "account")?,
+        region: get(row, "region")?,
+        trade_no: get(row, "trade_no")?,
+        order: OrderRecord::from_json(&order)?,
+        state: state.parse()?,
+        provider_status: get(row, "provider_status")?,
+        platform_trade_no: get(row, "platform_trade_no")?,
+        attempts: count(get(row, "attempts")?),
+        queries: count(get(row, "queries")?),
+        created_at: record::from_ms(get(row, "created_at")?),
+        updated_at: record::from_ms(get(row, "updated_at")?),
+        lease_owner: get(row, "lease_owner")?,
+        lease_until: get::<_, Option<i64>>(row, "lease_until")?.map(record::from_ms),
+        next_query_at: record::from_ms(get(row, "next_query_at")?),
+        last_error: get(row, "last_error")?,
+        conflict,
+        version: get(row, "version")?,
+    })
+}

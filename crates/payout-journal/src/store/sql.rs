@@ -1,0 +1,104 @@
+//! The journal's SQL, written once for both backends (`$N` parameters work
+//! on SQLite and PostgreSQL alike); only the claim differs.
+//!
+//! Times are BIGINT milliseconds since the Unix epoch (UTC), the same on
+//! both backends.
+
+/// The columns read back into a `PayoutRecord`, in one place.
+macro_rules! columns {
+    () => {
+        "id, provider, account, region, trade_no, order_json, state, provider_status, \
+         platform_trade_no, attempts, queries, created_at, updated_at, lease_owner, \
+         lease_until, next_query_at, last_error, conflict, version"
+    };
+}
+
+/// The states a reconciler queries, as an SQL list. The partial index
+/// `journal_payouts_open` has exactly this predicate.
+macro_rules! open_states {
+    () => {
+        "('sending', 'unknown', 'accepted', 'pending')"
+    };
+}
+
+/// The scope and due-time filter shared by both claims:
+/// `$3` provider, `$4` account, `$5` region, `$6` now (leases that ran out
+/// before it are taken over), `$7` due before, `$8` to `$11` the states
+/// wanted (open states, by name; repeat one to want fewer), `$12` limit.
+macro_rules! claimable {
+    () => {
+        concat!(
+            "provider = $3 AND account = $4 AND region = $5 AND state IN ",
+            open_states!(),
+            " AND (state = $8 OR state = $9 OR state = $10 OR state = $11)",
+            " AND (lease_until IS NULL OR lease_until < $6) AND next_query_at <= $7",
+            " ORDER BY next_query_at, id LIMIT $12"
+        )
+    };
+}
+
+pub(crate) const INSERT: &str = concat!(
+    "INSERT INTO journal_payouts (provider, account, region, trade_no, order_json, amount, \
+     state, attempts, queries, created_at, updated_at, lease_owner, lease_until, \
+     next_query_at, version) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $10, $11, $9, 0) \
+     ON CONFLICT (provider, account, trade_no) DO NOTHING RETURNING ",
+    columns!()
+);
+
+pub(crate) const BY_KEY: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM journal_payouts WHERE provider = $1 AND account = $2 AND trade_no = $3"
+);
+
+pub(crate) const BY_ID: &str =
+    concat!("SELECT ", columns!(), " FROM journal_payouts WHERE id = $1");
+
+/// Compare-and-set: writes every mutable column if the row is still at the
+/// version read.
+pub(crate) const UPDATE: &str = "UPDATE journal_payouts SET state = $1, provider_status = $2, \
+     platform_trade_no = $3, conflict = $4, attempts = $5, queries = $6, updated_at = $7, \
+     lease_owner = $8, lease_until = $9, next_query_at = $10, last_error = $11, \
+     version = version + 1 WHERE id = $12 AND version = $13";
+
+/// `$1` owner, `$2` lease until; see [`claimable!`] for the rest.
+#[cfg(feature = "sqlite")]
+pub(crate) const CLAIM_SQLITE: &str = concat!(
+    "UPDATE journal_payouts SET lease_owner = $1, lease_until = $2, version = version + 1 \
+     WHERE id IN (SELECT id FROM journal_payouts WHERE ",
+    claimable!(),
+    ") RETURNING ",
+    columns!()
+);
+
+/// Any number of processes claim at once: rows another transaction is
+/// claiming are skipped, not waited for.
+#[cfg(feature = "postgres")]
+pub(crate) const CLAIM_POSTGRES: &str = concat!(
+    "WITH picked AS (SELECT id AS picked_id FROM journal_payouts WHERE ",
+    claimable!(),
+    " FOR UPDATE SKIP LOCKED) \
+     UPDATE journal_payouts SET lease_owner = $1, lease_until = $2, version = version + 1 \
+     FROM picked WHERE id = picked.picked_id RETURNING ",
+    columns!()
+);
+
+pub(crate) const PAGE: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM journal_payouts WHERE id > $1 ORDER BY id LIMIT $2"
+);
+
+pub(crate) const COUNTS: &str = "SELECT state, COUNT(*) AS n FROM journal_payouts GROUP BY state";
+
+pub(crate) const SCOPE_COUNTS: &str = "SELECT state, COUNT(*) AS n FROM journal_payouts \
+     WHERE provider = $1 AND account = $2 AND region = $3 GROUP BY state";
+
+/// The earliest time a row of the scope becomes claimable.
+pub(crate) const NEXT_DUE: &str = concat!(
+    "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_query_at \
+     THEN lease_until ELSE next_query_at END) AS due FROM journal_payouts \
+     WHERE provider = $1 AND account = $2 AND region = $3 AND state IN ",
+    open_states!()
+);
