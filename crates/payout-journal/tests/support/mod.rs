@@ -237,10 +237,9 @@ impl PayoutProvider for FakeProvider {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            provider: PROVIDER,
-            regions: vec![],
-        }
+        let mut caps = Capabilities::new(PROVIDER, vec![]);
+        caps.create_dedup = payout_core::CreateDedup::None;
+        caps
     }
 
     fn validate_payout(&self, request: &CreatePayout) -> Result<(), Error> {
@@ -284,6 +283,7 @@ impl PayoutProvider for FakeProvider {
                 operation: Operation::QueryPayout,
                 code: "8000".into(),
                 msg: "order not found".into(),
+                reason: payout_core::RejectReason::Other,
             }),
         }
     }
@@ -322,6 +322,7 @@ impl PayoutProvider for FakeProvider {
                 operation: Operation::CreatePayout,
                 code: "8000".into(),
                 msg: "bank code not supported".into(),
+                reason: payout_core::RejectReason::Other,
             }),
             OnCreate::NotSent => Err(Error::NotSent {
                 operation: Operation::CreatePayout,
