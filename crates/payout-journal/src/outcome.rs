@@ -30,6 +30,11 @@ use crate::transition::{Event, Observation, Observed, Source};
 pub fn create_event(result: &Result<PayoutStatus, Error>, attempts: u32) -> Event {
     match result {
         Ok(status) => Event::Observed(observation(status, Source::Create)),
+        // A payout already exists under the trade number (placed by an
+        // earlier attempt): adopt it, nothing new was placed.
+        Err(Error::Duplicate { existing, .. }) => {
+            Event::Observed(observation(existing, Source::Query))
+        }
         Err(Error::Rejected { code, .. }) if attempts <= 1 => Event::CreateRejected {
             provider_status: Some(code.clone()),
         },
@@ -52,11 +57,11 @@ pub enum QueryReading {
 
 /// Reads a status query's result.
 ///
-/// The platforms answer a query for a trade number they do not know with a
-/// refusal (outer code `8000`, varying text; see the protocol spec §7b), so
-/// `Rejected` reads as "not found". No single answer proves that a payout
-/// does not exist: "not found" never makes a row failed, and makes it
-/// sendable again only where [`may_resend_same_trade_no`] allows.
+/// [`Error::NotFound`] is a proof of absence (Xendit). The platforms answer
+/// a query for a trade number they do not know with a refusal (outer code
+/// `8000`, varying text; see the protocol spec §7b), which proves nothing;
+/// it reads as "not found" only where [`may_resend_same_trade_no`] makes a
+/// re-send harmless. "Not found" never makes a row failed.
 ///
 /// ```
 /// use payout_core::{Error, error::Operation};
@@ -68,6 +73,13 @@ pub enum QueryReading {
 pub fn query_reading(result: &Result<PayoutStatus, Error>, may_resend: bool) -> QueryReading {
     match result {
         Ok(status) => QueryReading::Event(Event::Observed(observation(status, Source::Query))),
+        // The provider proves there is no payout under the trade number.
+        Err(Error::NotFound { .. }) => QueryReading::Event(Event::NotFound { may_resend }),
+        // Not a proof (the platform answers an unknown trade number and a
+        // bad signature alike): the row's fate stays unknown, and it is
+        // re-sent only where a re-send under the same trade number is
+        // harmless (`may_resend`: it places the payout or is refused as a
+        // duplicate / answered with the original payout).
         Err(Error::Rejected { .. }) => QueryReading::Event(Event::NotFound { may_resend }),
         Err(_) => QueryReading::NoAnswer,
     }
@@ -82,14 +94,14 @@ pub fn callback_event(update: &PayoutUpdate) -> Event {
 /// number, so that a row whose create may have left but that a query cannot
 /// find may be sent again.
 ///
-/// Always `false` for now: a row left in `sending` or `unknown` that no query
-/// finds stays `unknown` and is never re-sent. The PayPro/Vexora platforms
-/// refuse a second create under an accepted trade number (protocol spec
-/// §7b), which would make a re-send safe; that will be declared by a
-/// provider capability, and this function will read it.
+/// Read from the provider's [`payout_core::CreateDedup`]: Xendit
+/// de-duplicates by idempotency key, and the PayPro/Vexora platforms refuse
+/// a second create under an accepted trade number (protocol spec §7b), so
+/// a re-send under the **same** trade number can never place a second
+/// payout. A provider without either keeps such a row `unknown` forever
+/// (never re-sent; a person decides).
 pub fn may_resend_same_trade_no(provider: &dyn PayoutProvider) -> bool {
-    let _ = provider;
-    false
+    provider.capabilities().create_dedup.resend_is_safe()
 }
 
 /// Whether an error from `validate_payout` means the order must not be
@@ -126,6 +138,8 @@ fn observed(state: PayoutState, source: Source) -> Observed {
     match state {
         PayoutState::Succeeded => Observed::Succeeded,
         PayoutState::Failed => Observed::Failed,
+        PayoutState::Cancelled => Observed::Cancelled,
+        PayoutState::Reversed => Observed::Reversed,
         _ if source == Source::Create => Observed::Accepted,
         _ => Observed::Pending,
     }
