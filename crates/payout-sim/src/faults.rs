@@ -197,7 +197,7 @@ fn huge(drift: Drift, trade_no: &str, bytes: usize) -> Response {
     let head = Bytes::from(w.into_open());
     let chunks = bytes.div_ceil(PAD.len()).max(1);
     let body = std::iter::once(head)
-        .chain(std::iter::repeat(Bytes::from_static(&PAD)).take(chunks))
+        .chain(std::iter::repeat_n(Bytes::from_static(&PAD), chunks))
         .chain(std::iter::once(Bytes::from_static(b"\"}}")))
         .map(Ok::<_, Infallible>);
     json_stream(Body::from_stream(futures::stream::iter(body)))
