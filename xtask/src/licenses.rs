@@ -6,7 +6,7 @@
 //! reads as `OR`. Docs: docs/ci.md.
 
 use crate::metadata::{Metadata, Reached};
-use crate::util;
+use crate::new_provider;
 
 /// Licences a shipped package may be used under: permissive ones, and
 /// MPL-2.0 (file-level copyleft: using an unmodified dependency puts no
@@ -208,7 +208,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         _ => return Err(format!("unexpected arguments {args:?}\n\n{USAGE}")),
     }
-    let metadata = Metadata::load(&util::root())?;
+    let metadata = Metadata::load(&new_provider::workspace_root())?;
     let shipped = metadata.shipped();
     let problems: Vec<String> = shipped.iter().filter_map(problem).collect();
     if problems.is_empty() {

@@ -14,7 +14,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::metadata::{Metadata, Package, Reached};
-use crate::util;
+use crate::new_provider;
 
 /// Usage of the command.
 pub const USAGE: &str = "\
@@ -220,7 +220,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         _ => return Err(format!("unexpected arguments {args:?}\n\n{USAGE}")),
     }
-    let metadata = Metadata::load(&util::root())?;
+    let metadata = Metadata::load(&new_provider::workspace_root())?;
     let declared = declared(&metadata.published())?;
     let findings = check(declared, &metadata.shipped())?;
     match findings.failure() {

@@ -12,7 +12,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::metadata::{Metadata, Package};
-use crate::util;
+use crate::new_provider;
 
 /// Usage of the command.
 pub const USAGE: &str = "\
@@ -127,7 +127,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         _ => return Err(format!("unexpected arguments {args:?}\n\n{USAGE}")),
     };
-    let root = util::root();
+    let root = new_provider::workspace_root();
     let metadata = Metadata::load(&root)?;
     check_manifests(&metadata, &root)?;
     let names: Vec<String> = metadata.published().iter().map(|p| p.label()).collect();
@@ -145,7 +145,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !verify {
         cargo.push("--no-verify");
     }
-    util::run("cargo", &cargo)
+    new_provider::exec(&root, "cargo", &cargo, &[])
 }
 
 #[cfg(test)]
