@@ -184,8 +184,8 @@ pub fn problem(reached: &Reached<'_>) -> Option<String> {
     let why = match &p.license {
         None => match &p.license_file {
             Some(file) => format!(
-                "no SPDX licence expression, only the file {file}: read it, and if it is \
-                 acceptable, ask its authors for a `license` field"
+                "no SPDX licence expression, only the file {file}: a person must read it \
+                 (this check cannot)"
             ),
             None => "no licence at all".to_owned(),
         },
