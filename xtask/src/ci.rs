@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::{new_provider, util};
+use crate::metadata::Metadata;
+use crate::{licenses, msrv, new_provider, package, util};
 
 /// The README's test command.
 pub const TEST_COMMAND: &[&str] = &["test", "--workspace", "--locked"];
@@ -17,9 +18,10 @@ pub const TEST_COMMAND: &[&str] = &["test", "--workspace", "--locked"];
 pub const USAGE: &str = "\
 cargo xtask ci [--skip-template | --template-only]
 
-  (no option)        fmt --check, clippy -D warnings, feature-combination builds of the
-                     facade, cargo test --workspace, cargo doc -D warnings, then the
-                     template check
+  (no option)        fmt --check, msrv, licenses, clippy -D warnings,
+                     feature-combination builds of the facade, cargo test --workspace,
+                     cargo doc -D warnings, package (cargo publish --dry-run), then
+                     the template check
   --skip-template    everything but the template check (faster locally)
   --template-only    only the template check: new-provider scaffolds throw-away
                      providers into a temporary copy of the workspace, which must
@@ -35,6 +37,11 @@ pub const THROWAWAY: &[(&str, &str)] = &[
 /// Runs every CI step but the template check.
 pub fn run_all() -> Result<(), String> {
     util::run("cargo", &["fmt", "--all", "--", "--check"])?;
+    // No build needed: Cargo.lock's graph against rust-version and the licence allow-list.
+    eprintln!("==> cargo xtask msrv");
+    msrv::run(&[])?;
+    eprintln!("==> cargo xtask licenses");
+    licenses::run(&[])?;
     util::run(
         "cargo",
         &[
@@ -74,6 +81,8 @@ pub fn run_all() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    eprintln!("==> cargo xtask package");
+    package::run(&[])?;
     Ok(())
 }
 
@@ -95,8 +104,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The template check: scaffolds [`THROWAWAY`] into a temporary copy of the
-/// workspace with `new-provider` (which records their snapshots), then
-/// builds the facade with their features, checks them with rustfmt and
+/// workspace with `new-provider` (which records their snapshots), checks
+/// their crates.io metadata ([`package::check_manifests`]), then builds the facade with their features, checks them with rustfmt and
 /// clippy, runs their tests, and deletes the copy. Builds share this
 /// workspace's target directory, so dependencies are not rebuilt from scratch.
 ///
@@ -117,6 +126,9 @@ pub fn template_check() -> Result<(), String> {
         new_provider::scaffold(dir, &args, &env)
             .map_err(|e| format!("template check: new-provider {name}: {e}"))?;
     }
+    // Generated crates are ready for crates.io: metadata, README, licence texts.
+    package::check_manifests(&Metadata::load(dir)?, dir)
+        .map_err(|e| format!("template check: {e}"))?;
     let crates: Vec<String> = THROWAWAY
         .iter()
         .flat_map(|(name, _)| ["-p".to_owned(), format!("provider-{name}")])
@@ -239,14 +251,12 @@ fn copy_file(src: &Path, dst: &Path) -> Result<(), String> {
         .map_err(fail)
 }
 
-#[cfg(unix)]
+/// A symbolic link as a link (where there are none, as a copy of what it names:
+/// its target may not be copied yet).
 fn copy_link(src: &Path, dst: &Path) -> Result<(), String> {
+    if !cfg!(unix) {
+        return copy_file(src, dst);
+    }
     let target = fs::read_link(src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
-    std::os::unix::fs::symlink(target, dst)
-        .map_err(|e| format!("cannot create the link {}: {e}", dst.display()))
-}
-
-#[cfg(not(unix))]
-fn copy_link(src: &Path, dst: &Path) -> Result<(), String> {
-    copy_file(src, dst)
+    util::link(&target, dst)
 }

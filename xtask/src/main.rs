@@ -2,6 +2,9 @@
 //!
 //! ```text
 //! cargo xtask ci            # everything CI checks (what .ci/run runs)
+//! cargo xtask msrv          # the declared rust-version holds for every dependency
+//! cargo xtask licenses      # every shipped dependency's licence is allowed
+//! cargo xtask package       # every published crate packages and builds (dry run)
 //! cargo xtask bench         # run the benchmarks, write docs/performance.md
 //! cargo xtask new-provider acme --signer hmac-sha256   # scaffold a provider crate
 //! cargo xtask snapshots     # collect and review changed insta snapshots
@@ -12,7 +15,11 @@
 
 mod bench;
 mod ci;
+mod licenses;
+mod metadata;
+mod msrv;
 mod new_provider;
+mod package;
 mod snapshots;
 mod templates;
 mod util;
@@ -27,9 +34,15 @@ Commands:
                      scale, clean build) and write docs/performance.md; --quick,
                      --skip-build-cost, --no-write (see `bench --help`)
   ci                 everything CI checks: fmt, clippy -D warnings, feature-combination
-                     builds, the README's test command (cargo test --workspace), then
-                     the template check (new-provider in a temporary copy);
-                     --skip-template / --template-only
+                     builds, msrv, licenses, the README's test command (cargo test
+                     --workspace), cargo doc, package, then the template check
+                     (new-provider in a temporary copy); --skip-template / --template-only
+  msrv               every package the published crates depend on (as Cargo.lock
+                     resolves them) needs no newer Rust than the workspace rust-version
+  licenses           every package the published crates ship has a licence within the
+                     allow-list (docs/ci.md)
+  package            crates.io metadata of the published crates, then cargo publish
+                     --workspace --dry-run (packages and builds each); --no-verify
   new-provider       cargo xtask new-provider <name> [--signer md5-sorted|hmac-sha256]:
                      generate crates/provider-<name>, register it, record its snapshots
   snapshots          run the tests collecting changed snapshots as .snap.new and list
@@ -41,6 +54,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci::run(&args[1..]),
+        Some("msrv") => msrv::run(&args[1..]),
+        Some("licenses") => licenses::run(&args[1..]),
+        Some("package") => package::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("new-provider") => new_provider::run(&args[1..]),
         Some("snapshots") => snapshots::run(&args[1..]),

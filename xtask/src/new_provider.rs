@@ -1,6 +1,7 @@
 //! `cargo xtask new-provider <name> [--signer md5-sorted|hmac-sha256]`:
 //! scaffolds `crates/provider-<name>/` (a brand of the white-label platform:
-//! region table, signing scheme, request snapshots, conformance test),
+//! region table, signing scheme, request snapshots, conformance test, README
+//! and links to the licence texts, ready for crates.io),
 //! registers it (workspace member, workspace dependency, facade feature,
 //! one line in the facade's registry), records its first snapshots and
 //! prints what is left to fill in.
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{templates, util};
+use crate::{package, templates, util};
 
 /// Usage of the command.
 pub const USAGE: &str = "\
@@ -270,6 +271,10 @@ pub fn scaffold(root: &Path, args: &[String], env: &[(&str, &str)]) -> Result<()
             fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    // The licence texts, as links to the workspace's (a published crate carries them).
+    for name in package::licence_files(root)? {
+        util::link(&Path::new("../..").join(&name), &crate_dir.join(&name))?;
     }
     for edit in &edits {
         fs::write(&edit.path, &edit.text)

@@ -4,6 +4,7 @@
 /// Each generated file: its path inside `crates/provider-<name>/` and its template.
 pub const CRATE_FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../templates/Cargo.toml.tmpl")),
+    ("README.md", include_str!("../templates/README.md.tmpl")),
     ("src/lib.rs", include_str!("../templates/lib.rs.tmpl")),
     (
         "src/regions.rs",

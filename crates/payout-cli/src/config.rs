@@ -135,7 +135,7 @@ pub fn offline_provider(common: &Common) -> Result<Arc<dyn PayoutProvider>, Fail
 }
 
 fn build(config: &Config) -> Result<Arc<dyn PayoutProvider>, Failure> {
-    let no_secret = !config.secret.as_ref().is_some_and(|s| !s.is_empty());
+    let no_secret = config.secret.as_ref().is_none_or(|s| s.is_empty());
     if no_secret && config.secret_file.is_none() {
         return Err(Failure::usage(
             "no secret: set PAYOUT_SECRET or pass --secret-file FILE (or PAYOUT_SECRET_FILE)",

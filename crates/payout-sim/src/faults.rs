@@ -321,7 +321,7 @@ fn huge(wire: Wire, reference: &str, bytes: usize) -> Response {
     };
     let chunks = bytes.div_ceil(PAD.len()).max(1);
     let body = std::iter::once(Bytes::from(head))
-        .chain(std::iter::repeat(Bytes::from_static(&PAD)).take(chunks))
+        .chain(std::iter::repeat_n(Bytes::from_static(&PAD), chunks))
         .chain(std::iter::once(Bytes::from_static(tail)))
         .map(Ok::<_, Infallible>);
     json_stream(

@@ -1,10 +1,10 @@
-//! The shared conformance suite against the simulator.
+//! PayPro: the conformance suite for five of its regions.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance() {
     let report = payout_testkit::conformance(
-        &provider_vexora::BRAND,
-        &["indonesia", "nigeria", "brazil", "south-korea", "australia"],
+        &provider_paypro::BRAND,
+        &["indonesia", "pakistan", "brazil", "kenya", "mexico"],
     )
     .await;
     report.assert_passed();

@@ -1,10 +1,10 @@
-//! The shared conformance suite against the simulator.
+//! Vexora: the conformance suite for five of its regions.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance() {
     let report = payout_testkit::conformance(
-        &provider_paypro::BRAND,
-        &["indonesia", "pakistan", "brazil", "kenya", "mexico"],
+        &provider_vexora::BRAND,
+        &["indonesia", "nigeria", "brazil", "south-korea", "australia"],
     )
     .await;
     report.assert_passed();
