@@ -4,5 +4,6 @@
 mod balance;
 mod callbacks;
 mod common;
+mod dropped;
 mod faults;
 mod lifecycle;
