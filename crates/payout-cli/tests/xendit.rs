@@ -208,6 +208,10 @@ fn balance_and_check() {
     assert_eq!(out["currency"], "IDR");
     let php = run(&sim, &["balance", "--region", "philippines"]);
     assert_eq!(php.json()["currency"], "PHP");
+    let other = run(&sim, &["balance", "--currency", "PHP"]);
+    assert_eq!(other.code, 0, "{other:?}");
+    assert_eq!(other.json()["currency"], "PHP");
+    assert_eq!(other.json()["available"], "10000000");
     let c = run(&sim, &["check"]);
     assert_eq!(c.code, 0, "{c:?}");
     assert_eq!(c.json()["ok"], true);
