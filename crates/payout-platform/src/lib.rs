@@ -39,8 +39,6 @@ pub mod provider;
 pub mod region;
 pub mod scheme;
 pub mod status_code;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod wire;
 
 pub use provider::{Platform, PlatformProvider, MAX_TRADE_NO_LEN};

@@ -117,7 +117,7 @@ impl Harness {
             .brand
             .region(region)
             .ok_or_else(|| format!("{} has no region {region}", self.brand.id))?;
-        let mut order = payout_platform::testing::orders::valid_order(row)?;
+        let mut order = crate::platform::orders::valid_order(row)?;
         order.trade_no = self.trade_no(suffix)?;
         if self.observes_callbacks(region) {
             order.notify_url = Some(self.receiver.url(region));

@@ -20,6 +20,7 @@
 //! callbacks, and balance against the simulator's ledger.
 
 mod harness;
+pub mod platform;
 mod receiver;
 mod report;
 pub mod scenarios;

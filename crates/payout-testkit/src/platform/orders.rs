@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use payout_core::{Beneficiary, Contact, CreatePayout, Decimal, TradeNo};
 
 use super::Check;
-use crate::region::{AmountRule, Region, Rule, Source, WireField};
+use payout_platform::region::{AmountRule, Region, Rule, Source, WireField};
 
 /// Trade number of generated orders.
 pub const TRADE_NO: &str = "PO20241011120000001";
@@ -44,7 +44,12 @@ pub fn sample_value(field: &WireField) -> String {
             Source::IdType => "DNI".to_owned(),
             Source::IdNumber => "12345678".to_owned(),
             Source::Extra => format!("{}-1", field.wire),
+            // A source added to the platform later: a plain value, which the
+            // request snapshots then show.
+            _ => format!("{}-1", field.wire),
         },
+        // A rule added to the platform later: digits satisfy most formats.
+        _ => digits(10),
     }
 }
 

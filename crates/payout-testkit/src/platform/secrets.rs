@@ -5,8 +5,8 @@ use http::HeaderMap;
 use payout_core::{Endpoint, PayoutProvider, Secret, TradeNo};
 
 use super::{callbacks, ensure_secret_free, orders, provider, render, settings, Check, NOW_MS};
-use crate::region::Brand;
-use crate::Platform;
+use payout_platform::region::Brand;
+use payout_platform::Platform;
 
 /// Formats everything a region's provider can print, and every error it
 /// can produce without a network, and checks the secret is in none.

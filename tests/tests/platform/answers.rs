@@ -5,8 +5,8 @@ mod common;
 
 use common::{accepted, demo, seed_trade_no};
 use payout_core::{Decimal, Error, Operation, PayoutState, RetryAdvice};
-use payout_platform::testing::orders::valid_order;
-use payout_platform::testing::region;
+use payout_testkit::platform::orders::valid_order;
+use payout_testkit::platform::region;
 
 fn query(body: &str) -> Result<payout_core::PayoutStatus, Error> {
     demo("body")

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use common::{demo, seed_trade_no};
 use http::HeaderMap;
 use payout_core::{CallbackError, Error, PayoutStatus};
-use payout_platform::testing::{callbacks::sign, orders::valid_order, region};
 use payout_platform::PlatformProvider;
+use payout_testkit::platform::{callbacks::sign, orders::valid_order, region};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 

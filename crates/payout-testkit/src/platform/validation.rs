@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 
 use super::orders::{self, order_from, sample_amount, valid_order, wire_values};
 use super::{ensure, provider, Check, NOW_MS};
-use crate::region::{Brand, NotifyUrlRule, Region, Rule, WireField};
-use crate::PlatformProvider;
+use payout_platform::region::{Brand, NotifyUrlRule, Region, Rule, WireField};
+use payout_platform::PlatformProvider;
 
 /// Expects `order` to be refused naming `field`, with `words` in the rule,
 /// both by validation and by request building.

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use common::{accepted, seed_trade_no, DEMO};
 use payout_core::{Error, Operation, PayoutProvider, PayoutState, RetryAdvice};
-use payout_platform::testing::{orders::valid_order, provider_at, region, settings, NOW_MS};
 use payout_platform::PlatformProvider;
+use payout_testkit::platform::{orders::valid_order, provider_at, region, settings, NOW_MS};
 use payout_transport::{HttpTransport, RetryPolicy, TransportConfig};
 use server::{Reply, Server};
 

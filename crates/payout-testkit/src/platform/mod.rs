@@ -1,16 +1,24 @@
-//! Shared test helpers (feature `testing`; never enabled in production).
+//! Test helpers of the white-label platform (`payout-platform`): the
+//! protocol is written once, and so are its tests. Every brand runs the
+//! functions below against its own region table (`&provider_paypro::BRAND`,
+//! `&provider_vexora::BRAND`, a crate made by `cargo xtask new-provider`),
+//! so that no test code is repeated between them; the platform family of
+//! the conformance suite ([`crate::PlatformFamily`]) builds its orders with
+//! [`orders`].
 //!
-//! The protocol is written once in this crate, and so are its tests: the
-//! brand crates run the functions below against their own region table
-//! (`&provider_paypro::BRAND`, `&provider_vexora::BRAND`), so that no test
-//! code is repeated between them.
+//! They live here, outside `payout-platform`'s published `src/`. PayPro's
+//! and Vexora's own checks run from the unpublished `payout-e2e` crate
+//! (`tests/tests/brands/`), as the platform's do (`tests/tests/platform_*`):
+//! `payout-sim` depends on those crates, so a dev-dependency of theirs on
+//! this crate would be a cycle crates.io cannot publish.
 //!
 //! Every check returns [`Check`]: `Err` carries a message saying what was
 //! expected and what came instead, so a test is just `check(&BRAND)`.
 //! Nothing here panics.
 //!
 //! - [`orders`]: a valid payout order for any region, generated from its
-//!   [`WireField`](crate::WireField) list and [`AmountRule`](crate::AmountRule);
+//!   [`WireField`](payout_platform::WireField) list and
+//!   [`AmountRule`](payout_platform::AmountRule);
 //! - [`requests`]: the exact query, create and balance requests, rendered
 //!   for snapshots;
 //! - [`validation`]: one check per validation rule;
@@ -29,8 +37,8 @@ use std::sync::Arc;
 use payout_core::{FixedClock, ProviderSettings, Secret};
 use payout_transport::{HttpTransport, TransportConfig, WireRequest};
 
-use crate::region::{Brand, Region};
-use crate::PlatformProvider;
+use payout_platform::region::{Brand, Region};
+use payout_platform::PlatformProvider;
 
 /// The merchant secret of every test: Vexora's published sandbox secret,
 /// the one the signing vectors were computed with.
@@ -144,16 +152,17 @@ pub fn ensure_secret_free(what: &str, text: &str) -> Check {
     })
 }
 
-/// Pins every `(name, text)` pair with `insta` in the calling crate (its
-/// `tests/snapshots/`), after checking that the secret is absent from the
-/// text. For use in a test returning [`Check`]; the brand crates' `tests/requests.rs`
-/// show it in use:
-/// `payout_platform::assert_snapshots!(requests::query_requests(&BRAND, requests::REGIONS)?)`.
+/// Pins every `(name, text)` pair with `insta` in the calling crate (the
+/// `snapshots/` folder beside the calling test file; the calling crate
+/// dev-depends on `insta`), after checking that the secret is absent from
+/// the text. For use in a test returning [`Check`]; a generated brand's
+/// `tests/requests.rs` shows it in use:
+/// `payout_testkit::assert_snapshots!(requests::query_requests(&BRAND, requests::REGIONS)?)`.
 #[macro_export]
 macro_rules! assert_snapshots {
     ($snapshots:expr) => {
         for (name, text) in $snapshots {
-            $crate::testing::ensure_secret_free(&name, &text)?;
+            $crate::platform::ensure_secret_free(&name, &text)?;
             ::insta::assert_snapshot!(name, text);
         }
     };
@@ -161,31 +170,32 @@ macro_rules! assert_snapshots {
 
 /// Generates the request snapshot tests of a brand crate (query and
 /// balance for [`requests::REGIONS`], create for every region). Put it in
-/// `tests/requests.rs`; snapshots are named `requests__<name>.snap`.
+/// a test file of its own (a brand crate's `tests/requests.rs`: snapshots
+/// named `requests__<name>.snap`).
 #[macro_export]
 macro_rules! request_snapshot_tests {
     ($brand:path) => {
         #[test]
-        fn query_requests() -> $crate::testing::Check {
-            let r = $crate::testing::requests::query_requests(
+        fn query_requests() -> $crate::platform::Check {
+            let r = $crate::platform::requests::query_requests(
                 &$brand,
-                $crate::testing::requests::REGIONS,
+                $crate::platform::requests::REGIONS,
             )?;
             $crate::assert_snapshots!(r);
             Ok(())
         }
 
         #[test]
-        fn create_request_of_every_region() -> $crate::testing::Check {
-            $crate::assert_snapshots!($crate::testing::requests::create_requests(&$brand)?);
+        fn create_request_of_every_region() -> $crate::platform::Check {
+            $crate::assert_snapshots!($crate::platform::requests::create_requests(&$brand)?);
             Ok(())
         }
 
         #[test]
-        fn balance_requests() -> $crate::testing::Check {
-            let r = $crate::testing::requests::balance_requests(
+        fn balance_requests() -> $crate::platform::Check {
+            let r = $crate::platform::requests::balance_requests(
                 &$brand,
-                $crate::testing::requests::REGIONS,
+                $crate::platform::requests::REGIONS,
             )?;
             $crate::assert_snapshots!(r);
             Ok(())
@@ -200,8 +210,8 @@ macro_rules! brand_checks {
     ($brand:path, $module:ident: $($check:ident),+ $(,)?) => {
         $(
             #[test]
-            fn $check() -> $crate::testing::Check {
-                $crate::testing::$module::$check(&$brand)
+            fn $check() -> $crate::platform::Check {
+                $crate::platform::$module::$check(&$brand)
             }
         )+
     };

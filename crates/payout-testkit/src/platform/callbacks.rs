@@ -11,8 +11,8 @@ use payout_transport::{Md5SortedSigner, Signer};
 use serde_json::{Map, Value};
 
 use super::{ensure, provider, region, Check, SECRET};
-use crate::region::Brand;
-use crate::scheme::SignPlacement;
+use payout_platform::region::Brand;
+use payout_platform::scheme::SignPlacement;
 
 /// The "notify callback" vector of the shared signing vectors, copied
 /// here: computed with [`SECRET`] by the documented rule.

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use common::{accepted, seed_trade_no, DEMO};
 use http::HeaderMap;
 use payout_core::PayoutProvider;
-use payout_platform::testing::{
+use payout_testkit::platform::{
     callbacks::NOTIFY_VECTOR, ensure_secret_free, orders::valid_order, provider_at, region,
 };
 use payout_transport::{RetryPolicy, TransportConfig};

@@ -6,10 +6,10 @@
 
 use chrono_tz::{Africa, America};
 use payout_core::TradeNo;
-use payout_platform::testing::{self, Check};
 use payout_platform::{
     fieldsets, AmountRule, Brand, NotifyUrlRule, Paths, PlatformProvider, Region,
 };
+use payout_testkit::platform::{self as testing, Check};
 
 static REGIONS: &[Region] = &[
     Region::new(

@@ -6,7 +6,7 @@ mod common;
 use common::{accepted, demo, seed_trade_no};
 use payout_core::{PayoutState, PayoutStatus};
 use payout_platform::status_code::STATUS_TABLE;
-use payout_platform::testing::{ensure_secret_free, SECRET};
+use payout_testkit::platform::{ensure_secret_free, SECRET};
 use serde_json::{json, Value};
 
 /// Parses a query answer of the demo region (Africa/Lagos) and renders the
@@ -165,7 +165,7 @@ fn message_never_overrides_status() {
 
 #[test]
 fn snapshots_hold_no_secret() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/platform/snapshots");
     let mut seen = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();

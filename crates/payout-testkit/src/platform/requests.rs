@@ -5,7 +5,7 @@
 
 use payout_core::{Secret, TradeNo};
 
-use crate::scheme::SignPlacement;
+use payout_platform::scheme::SignPlacement;
 use payout_transport::WireRequest;
 use serde_json::{Map, Value};
 
@@ -13,9 +13,9 @@ use super::{
     base_url_for, ensure, ensure_secret_free, orders, provider, region, render, Check, MERCHANT_NO,
     NOW_MS, SECRET,
 };
-use crate::region::{Brand, Region};
-use crate::wire::{MERCHANT_HEADER, SIGN_KEY};
-use crate::Scheme;
+use payout_platform::region::{Brand, Region};
+use payout_platform::wire::{MERCHANT_HEADER, SIGN_KEY};
+use payout_platform::Scheme;
 
 /// Regions both brands serve, whose query and balance requests are pinned.
 pub const REGIONS: &[&str] = &["indonesia", "pakistan", "brazil", "nigeria"];

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use payout_core::Secret;
-use payout_platform::testing::{MERCHANT_NO, SECRET};
+use payout_testkit::platform::{MERCHANT_NO, SECRET};
 use payout_transport::{Md5SortedSigner, Signer};
 use serde_json::{Map, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
