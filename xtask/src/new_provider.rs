@@ -559,8 +559,9 @@ Fill in (data only; every placeholder is marked TODO(data)):
   docs/providers/{id}.md
       the provider's page: regions, fields, quirks (as docs/providers/vexora.md)
 Responses and status codes are the platform's (envelope, STATUS_TABLE); a provider
-with a wholly different protocol implements payout_core::PayoutProvider itself
-(docs/adding-a-provider.md).
+with a wholly different protocol implements payout_transport::PayoutProtocol and
+passes the same conformance suite through a SimFamily (docs/adding-a-provider.md,
+Xendit as the worked example).
 
 Then:
   cargo test -p {krate}                      # request snapshots + conformance against the simulator
