@@ -26,3 +26,7 @@ pub struct JournalDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/providers/xendit.md")]
 pub struct XenditDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/adding-a-provider.md")]
+pub struct AddingAProviderDoctests;

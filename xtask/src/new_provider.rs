@@ -393,7 +393,12 @@ fn edit_facade_manifest(root: &Path, names: &Names) -> Result<Edit, String> {
         &mut lines,
         "[features]",
         |l| l.contains("\"dep:provider-"),
-        format!("{} = [\"dep:{}\"]", names.id, names.krate),
+        // A brand's registry line expands to `payout_platform` paths: the
+        // feature turns the facade's optional platform dependency on too.
+        format!(
+            "{} = [\"dep:{}\", \"dep:payout-platform\"]",
+            names.id, names.krate
+        ),
     )
     .map_err(|e| format!("{}: {e}", path.display()))?;
     insert_in_section(
@@ -545,7 +550,7 @@ fn next_steps(n: &Names, signer: Signer, recorded: usize) -> String {
         "\
 Created crates/{krate}/ ({signer} signer) and registered it:
   Cargo.toml                     workspace member, default member, [workspace.dependencies]
-  crates/payout/Cargo.toml       feature `{id}` = [\"dep:{krate}\"] (add it to `default` to build it by default)
+  crates/payout/Cargo.toml       feature `{id}` = [\"dep:{krate}\", \"dep:payout-platform\"] (add it to `default` to build it by default)
   crates/payout/src/registry.rs  \"{id}\" => platform!({ident}::BRAND),
   crates/{krate}/tests/snapshots/  {recorded} request snapshots recorded
 
@@ -559,8 +564,9 @@ Fill in (data only; every placeholder is marked TODO(data)):
   docs/providers/{id}.md
       the provider's page: regions, fields, quirks (as docs/providers/vexora.md)
 Responses and status codes are the platform's (envelope, STATUS_TABLE); a provider
-with a wholly different protocol implements payout_core::PayoutProvider itself
-(docs/adding-a-provider.md).
+with a wholly different protocol implements payout_transport::PayoutProtocol and
+passes the same conformance suite through a SimFamily (docs/adding-a-provider.md,
+Xendit as the worked example).
 
 Then:
   cargo test -p {krate}                      # request snapshots + conformance against the simulator

@@ -9,9 +9,9 @@
 //! crate holds only its region table.
 //!
 //! ```
-//! use payout_platform::{Brand, Scheme, PlatformProvider, Region, Paths, AmountRule, WireField, Source};
+//! use payout_platform::{Brand, Scheme, Region, Paths, AmountRule, WireField, Source};
 //! use payout_core::{ProviderSettings, Secret, TradeNo};
-//! use payout_transport::{HttpTransport, TransportConfig};
+//! use payout_transport::{HttpTransport, PayoutProtocol, TransportConfig};
 //!
 //! static FIELDS: &[WireField] = &[WireField::req("bankCode", Source::BankCode)];
 //! static REGIONS: &[Region] = &[Region::new(
@@ -21,7 +21,7 @@
 //! static DEMO: Brand = Brand { id: "demo", name: "Demo", regions: REGIONS, scheme: Scheme::Md5Sorted };
 //!
 //! let settings = ProviderSettings::new("indonesia", "http://127.0.0.1:9/id", "1234567890", Secret::new("s"));
-//! let p = PlatformProvider::new(&DEMO, &settings, HttpTransport::new(TransportConfig::default())?)?;
+//! let p = DEMO.provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
 //! let req = p.build_query(&TradeNo::new("T1")?, 1700000000000)?;
 //! assert_eq!(&*req.url, "http://127.0.0.1:9/id/v1/demo/queryPayOutResult");
 //! # Ok::<(), payout_core::Error>(())
@@ -39,8 +39,6 @@ pub mod provider;
 pub mod region;
 pub mod scheme;
 pub mod status_code;
-#[cfg(feature = "testing")]
-pub mod testing;
 pub mod wire;
 
 pub use provider::{Platform, PlatformProvider, MAX_TRADE_NO_LEN};

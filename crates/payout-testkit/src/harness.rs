@@ -1,15 +1,11 @@
-//! [`Harness`]: the simulator, the callback receiver and providers wired
-//! for the suite, with short timeouts so faults resolve quickly.
+//! [`Harness`]: what every simulator family shares: the callback receiver,
+//! one transport with short timeouts (so that faults resolve quickly) and
+//! fresh trade numbers.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use payout_core::{CreatePayout, PayoutProvider, ProviderSettings, Secret, TradeNo};
-use payout_platform::Brand;
-use payout_sim::{
-    CallbackConfig, Lifecycle, SimConfig, SimHandle, Simulator, TEST_MERCHANT_NO, TEST_SECRET,
-};
+use payout_core::TradeNo;
 use payout_transport::{HttpTransport, RetryPolicy, TransportConfig};
 
 use crate::receiver::{Received, Receiver};
@@ -20,32 +16,26 @@ pub const CLIENT_TIMEOUT: Duration = Duration::from_millis(1_500);
 pub const SLOW_DELAY: Duration = Duration::from_millis(3_500);
 /// Longest wait for something asynchronous (a callback, a final state).
 pub const PATIENCE: Duration = Duration::from_secs(15);
+/// Attempts per call the suite's transport makes where a retry is safe (a
+/// query; a create under an idempotency key).
+pub const ATTEMPTS: u32 = 2;
+/// Size of the simulator's `_HUGE` answer (beyond the transport's cap).
+pub const HUGE_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// Everything a scenario needs.
+/// The receiver, the transport and the trade-number counter a
+/// [`crate::SimFamily`] builds on.
 pub struct Harness {
-    /// The simulator serving the brand under test.
-    pub sim: SimHandle,
-    /// The brand under test.
-    pub brand: &'static Brand,
     receiver: Receiver,
     transport: HttpTransport,
     counter: AtomicU32,
 }
 
 impl Harness {
-    /// Starts a simulator serving `brand` (fast lifecycle and callback
-    /// schedule) and a callback receiver.
+    /// Starts a callback receiver on 127.0.0.1 and builds the transport.
     ///
     /// # Errors
-    /// When either cannot start.
-    pub async fn start(brand: &'static Brand) -> Result<Self, String> {
-        let config = SimConfig::default()
-            .brands(vec![brand])
-            .lifecycle(Lifecycle::on_query(2).after(Some(Duration::from_millis(150))))
-            .callbacks(CallbackConfig::default().time_divisor(1000))
-            .slow_delay(SLOW_DELAY)
-            .huge_body_bytes(4 * 1024 * 1024);
-        let sim = Simulator::start(config).await.map_err(|e| e.to_string())?;
+    /// When the receiver cannot bind or the transport cannot be built.
+    pub async fn start() -> Result<Self, String> {
         let receiver = Receiver::start().await?;
         let transport = HttpTransport::new(
             TransportConfig::default()
@@ -53,49 +43,41 @@ impl Harness {
                 .connect_timeout(CLIENT_TIMEOUT)
                 .retry(
                     RetryPolicy::default()
-                        .attempts(2)
+                        .attempts(ATTEMPTS)
                         .backoff(Duration::from_millis(10), Duration::from_millis(20)),
                 ),
         )
         .map_err(|e| e.to_string())?;
         Ok(Self {
-            sim,
-            brand,
             receiver,
             transport,
             counter: AtomicU32::new(0),
         })
     }
 
-    /// A provider for `region` with the simulator's test merchant; it also
-    /// verifies the region's callbacks at the receiver.
-    ///
-    /// # Errors
-    /// When the provider refuses the settings.
-    pub fn provider(&self, region: &str) -> Result<Arc<dyn PayoutProvider>, String> {
-        let p = self.provider_with_secret(region, TEST_SECRET)?;
-        self.receiver.register(region, Arc::clone(&p));
-        Ok(p)
+    /// The transport every provider of the suite shares.
+    pub fn transport(&self) -> HttpTransport {
+        self.transport.clone()
     }
 
-    /// A provider for `region` signing with another secret.
-    ///
-    /// # Errors
-    /// When the provider refuses the settings.
-    pub fn provider_with_secret(
+    /// The receiver's URL for a region's callbacks.
+    pub fn callback_url(&self, region: &str) -> String {
+        self.receiver.url(region)
+    }
+
+    /// Makes `provider` the one that verifies `region`'s callbacks.
+    pub fn verify_callbacks_with(
         &self,
         region: &str,
-        secret: &str,
-    ) -> Result<Arc<dyn PayoutProvider>, String> {
-        let base = self
-            .sim
-            .try_base_url(self.brand.id, region)
-            .ok_or_else(|| format!("the simulator does not serve {} {region}", self.brand.id))?;
-        let settings = ProviderSettings::new(region, base, TEST_MERCHANT_NO, Secret::new(secret));
-        self.brand
-            .provider(&settings, self.transport.clone())
-            .map(|p| Arc::new(p) as Arc<dyn PayoutProvider>)
-            .map_err(|e| e.to_string())
+        provider: std::sync::Arc<dyn payout_core::PayoutProvider>,
+    ) {
+        self.receiver.register(region, provider);
+    }
+
+    /// Deliveries received so far that the receiver filed under `key` (the
+    /// body's top-level `tradeNo`; an empty key for bodies without one).
+    pub fn received(&self, key: &str) -> Vec<Received> {
+        self.receiver.received(key)
     }
 
     /// A fresh trade number ending in `suffix` (a simulator scenario).
@@ -105,54 +87,5 @@ impl Harness {
     pub fn trade_no(&self, suffix: &str) -> Result<TradeNo, String> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         TradeNo::new(format!("CT{n:06}{suffix}")).map_err(|e| e.to_string())
-    }
-
-    /// A valid order for `region` with a fresh trade number ending in
-    /// `suffix`, notifying the receiver.
-    ///
-    /// # Errors
-    /// When the region's table gives no valid order.
-    pub fn order(&self, region: &str, suffix: &str) -> Result<CreatePayout, String> {
-        let row = self
-            .brand
-            .region(region)
-            .ok_or_else(|| format!("{} has no region {region}", self.brand.id))?;
-        let mut order = payout_platform::testing::orders::valid_order(row)?;
-        order.trade_no = self.trade_no(suffix)?;
-        if self.observes_callbacks(region) {
-            order.notify_url = Some(self.receiver.url(region));
-        }
-        // An https-only region keeps the sample https URL: the receiver
-        // speaks plain HTTP, so its callbacks are not observed.
-        Ok(order)
-    }
-
-    /// Whether the receiver can observe this region's callbacks.
-    pub fn observes_callbacks(&self, region: &str) -> bool {
-        self.brand
-            .region(region)
-            .is_some_and(|r| r.notify_url != payout_platform::NotifyUrlRule::RequiredHttps)
-    }
-
-    /// Waits until `done` holds for the deliveries of `trade_no`, at most
-    /// [`PATIENCE`]; returns them either way.
-    pub async fn callbacks_until(
-        &self,
-        trade_no: &TradeNo,
-        done: impl Fn(&[Received]) -> bool,
-    ) -> Vec<Received> {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        loop {
-            let got = self.receiver.received(trade_no.as_str());
-            if done(&got) || tokio::time::Instant::now() >= deadline {
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// Stops the simulator.
-    pub async fn shutdown(self) {
-        self.sim.shutdown().await;
     }
 }

@@ -46,6 +46,21 @@ impl Report {
             .collect()
     }
 
+    /// The scenarios skipped in at least one region, each once, sorted:
+    /// what a provider's conformance test pins, so that a scenario never
+    /// stops running unnoticed.
+    pub fn skipped(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self
+            .rows
+            .iter()
+            .filter(|r| matches!(r.3, Outcome::Skipped(_)))
+            .map(|r| r.2)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// Number of scenarios that passed.
     pub fn passed(&self) -> usize {
         self.rows.iter().filter(|r| r.3 == Outcome::Passed).count()

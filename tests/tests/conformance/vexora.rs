@@ -8,4 +8,10 @@ async fn conformance() {
     )
     .await;
     report.assert_passed();
+    // The platform has no cancel, no reversals and no idempotency key.
+    assert_eq!(
+        report.skipped(),
+        ["cancel", "keyed create retried", "reversed after succeeded"],
+        "{report}"
+    );
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use payout::axum_handler::{callback_router, CallbackSink};
 use payout::{async_trait, Config, CreatePayout, PayoutProvider, PayoutUpdate, Secret, TradeNo};
-use payout_platform::testing::orders::valid_order;
 use payout_sim::{CallbackConfig, Lifecycle, SimConfig, SimHandle, Simulator};
+use payout_testkit::platform::orders::valid_order;
 use tokio::sync::mpsc;
 
 pub use payout_sim::{TEST_MERCHANT_NO, TEST_SECRET};

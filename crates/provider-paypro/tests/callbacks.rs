@@ -1,4 +1,0 @@
-//! Callback verification vectors against PayPro's regions
-//! (`payout_platform::testing::callbacks`), and the secret never printed.
-
-payout_platform::callback_tests!(provider_paypro::BRAND);

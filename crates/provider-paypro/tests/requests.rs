@@ -1,5 +1,0 @@
-//! The exact query, create and balance requests of PayPro's regions (fixed
-//! clock), pinned by snapshots; the checks behind them are shared
-//! (`payout_platform::testing::requests`).
-
-payout_platform::request_snapshot_tests!(provider_paypro::BRAND);

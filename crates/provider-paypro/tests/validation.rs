@@ -1,5 +1,0 @@
-//! Orders breaking a rule of PayPro's region table are refused before
-//! sending, naming the field and the rule (`payout_platform::testing::validation`).
-
-payout_platform::validation_tests!(provider_paypro::BRAND);
-payout_platform::brand_checks!(provider_paypro::BRAND, validation: ascii_letters_rule);

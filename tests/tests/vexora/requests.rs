@@ -1,0 +1,5 @@
+//! The exact query, create and balance requests of Vexora's regions (fixed
+//! clock), pinned by snapshots; the checks behind them are shared
+//! (`payout_testkit::platform::requests`).
+
+payout_testkit::request_snapshot_tests!(provider_vexora::BRAND);
