@@ -113,6 +113,9 @@ impl fmt::Display for Operation {
     }
 }
 
+/// A boxed underlying error kept as an [`Error`]'s `source()`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Every failure of the SDK, by the phase in which it happened.
 ///
 /// No variant ever carries a secret or a signature input: messages are safe
@@ -123,9 +126,14 @@ pub enum Error {
     /// The configuration is unusable (unknown provider or region, bad base
     /// URL, missing merchant number or secret). Nothing was sent.
     #[error("configuration error: {message}")]
+    #[non_exhaustive]
     Config {
         /// What is wrong and how to fix it.
         message: String,
+        /// The underlying failure (a file that could not be read), where
+        /// there is one; `message` already describes it.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// The request broke a rule before anything was sent.
@@ -153,21 +161,32 @@ pub enum Error {
     #[error(
         "{operation} request was not sent: {message}; check the base URL and network, then retry"
     )]
+    #[non_exhaustive]
     NotSent {
         /// The operation.
         operation: Operation,
-        /// What failed.
+        /// What failed (the cause chain as one line).
         message: String,
+        /// The transport's own error (a `reqwest::Error`, an
+        /// `std::io::Error`), for inspection and downcasting; `message`
+        /// already describes it.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// The request was sent but no complete answer came back (timeout,
     /// connection reset).
     #[error("{operation} request was sent but got no answer: {message}")]
+    #[non_exhaustive]
     NoAnswer {
         /// The operation.
         operation: Operation,
-        /// What failed.
+        /// What failed (the cause chain as one line).
         message: String,
+        /// The transport's own error, for inspection and downcasting;
+        /// `message` already describes it.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// The provider answered with a non-success HTTP status.
@@ -268,7 +287,57 @@ impl Error {
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
+            source: None,
         }
+    }
+
+    /// A [`Error::NotSent`] error without a source (see
+    /// [`Error::with_source`]).
+    ///
+    /// ```
+    /// use payout_core::{Error, Operation, RetryAdvice};
+    /// let e = Error::not_sent(Operation::CreatePayout, "connection refused");
+    /// assert_eq!(e.retry_advice(), RetryAdvice::Safe);
+    /// ```
+    pub fn not_sent(operation: Operation, message: impl Into<String>) -> Self {
+        Error::NotSent {
+            operation,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A [`Error::NoAnswer`] error without a source (see
+    /// [`Error::with_source`]).
+    pub fn no_answer(operation: Operation, message: impl Into<String>) -> Self {
+        Error::NoAnswer {
+            operation,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Keeps `cause` as this error's [`std::error::Error::source`], on the
+    /// variants that carry one ([`Error::Config`], [`Error::NotSent`],
+    /// [`Error::NoAnswer`]); any other variant is returned unchanged (its
+    /// source, if any, is already decided by what it holds).
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use payout_core::{Error, Operation};
+    /// let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+    /// let e = Error::not_sent(Operation::QueryPayout, "refused").with_source(io);
+    /// let cause = e.source().and_then(|s| s.downcast_ref::<std::io::Error>());
+    /// assert_eq!(cause.map(|c| c.kind()), Some(std::io::ErrorKind::ConnectionRefused));
+    /// ```
+    pub fn with_source(mut self, cause: impl Into<BoxError>) -> Self {
+        match &mut self {
+            Error::Config { source, .. }
+            | Error::NotSent { source, .. }
+            | Error::NoAnswer { source, .. } => *source = Some(cause.into()),
+            _ => {}
+        }
+        self
     }
 
     /// What a caller may do after this error: [`crate::retry::advice`],
@@ -276,7 +345,7 @@ impl Error {
     ///
     /// ```
     /// use payout_core::{Error, RetryAdvice, error::Operation};
-    /// let e = Error::NotSent { operation: Operation::CreatePayout, message: "refused".into() };
+    /// let e = Error::not_sent(Operation::CreatePayout, "refused");
     /// assert_eq!(e.retry_advice(), RetryAdvice::Safe);
     /// ```
     pub fn retry_advice(&self) -> RetryAdvice {
@@ -349,15 +418,9 @@ mod tests {
 
     #[test]
     fn create_no_answer_is_query_first() {
-        let e = Error::NoAnswer {
-            operation: Operation::CreatePayout,
-            message: "timeout".into(),
-        };
+        let e = Error::no_answer(Operation::CreatePayout, "timeout");
         assert_eq!(e.retry_advice(), RetryAdvice::QueryFirst);
-        let e = Error::NoAnswer {
-            operation: Operation::QueryPayout,
-            message: "timeout".into(),
-        };
+        let e = Error::no_answer(Operation::QueryPayout, "timeout");
         assert_eq!(e.retry_advice(), RetryAdvice::Safe);
     }
 

@@ -33,7 +33,7 @@ pub use balance::Balance;
 pub use callback::{decide_update, ApplyDecision, CallbackError, CallbackReply, PayoutUpdate};
 pub use capabilities::{CallbackSigning, Capabilities, CreateDedup, RegionCapability};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Error, Operation, RejectReason, RetryAdvice};
+pub use error::{BoxError, Error, Operation, RejectReason, RetryAdvice};
 pub use money::{parse_amount, Currency, Decimal, Money};
 pub use provider::{PayoutProvider, PayoutRef};
 pub use redact::{mask_account, mask_email, mask_phone, mask_text};

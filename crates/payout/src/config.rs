@@ -161,9 +161,12 @@ impl Config {
                 "cannot read configuration file {}: {e}",
                 path.display()
             ))
+            .with_source(e)
         })?;
         Self::from_toml_str(&text).map_err(|e| match e {
-            Error::Config { message } => Error::config(format!("{}: {message}", path.display())),
+            Error::Config { message, .. } => {
+                Error::config(format!("{}: {message}", path.display()))
+            }
             other => other,
         })
     }
@@ -332,8 +335,9 @@ fn read_secret(
     let Some(path) = file else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::config(format!("cannot read {what} file {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::config(format!("cannot read {what} file {}: {e}", path.display())).with_source(e)
+    })?;
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(Error::config(format!(
@@ -408,6 +412,27 @@ mod tests {
         let t = c.transport_over(&base);
         assert_eq!(t.timeout, Duration::from_millis(100));
         assert_eq!(t.max_response_bytes, 10);
+    }
+
+    #[test]
+    fn file_errors_keep_the_io_error() {
+        use std::error::Error as _;
+        let missing = Path::new("/nonexistent/payout-config.toml");
+        let err = Config::from_toml_file(missing).unwrap_err();
+        let io = err
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(
+            io.map(std::io::Error::kind),
+            Some(std::io::ErrorKind::NotFound)
+        );
+        let mut c = Config::new("paypro");
+        c.secret_file = Some(missing.into());
+        let err = c.resolve_secret().unwrap_err();
+        assert!(
+            err.source().is_some_and(|s| s.is::<std::io::Error>()),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -337,7 +337,7 @@ impl HttpTransport {
         for (name, value) in request.headers.iter() {
             builder = builder.header(*name, value.clone());
         }
-        let mut response = builder.send().await.map_err(|e| classify(operation, &e))?;
+        let mut response = builder.send().await.map_err(|e| classify(operation, e))?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.config.max_response_bytes;
@@ -350,11 +350,7 @@ impl HttpTransport {
         // answers) is kept as it is; more chunks are gathered, within the cap.
         let mut first: Option<Bytes> = None;
         let mut gathered: Option<BytesMut> = None;
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| classify(operation, &e))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(operation, e))? {
             let so_far =
                 first.as_ref().map_or(0, Bytes::len) + gathered.as_ref().map_or(0, BytesMut::len);
             if so_far + chunk.len() > cap {
@@ -391,14 +387,18 @@ fn too_large(operation: Operation, cap: usize) -> Error {
     }
 }
 
-/// Sorts a reqwest error into "never left" or "sent without answer".
-fn classify(operation: Operation, e: &reqwest::Error) -> Error {
-    let message = describe(e);
-    if e.is_connect() || e.is_builder() {
-        Error::NotSent { operation, message }
+/// Sorts a reqwest error into "never left" or "sent without answer",
+/// keeping it as the error's `source()`.
+fn classify(operation: Operation, e: reqwest::Error) -> Error {
+    let message = describe(&e);
+    let error = if e.is_connect() || e.is_builder() {
+        Error::not_sent(operation, message)
     } else {
-        Error::NoAnswer { operation, message }
-    }
+        Error::no_answer(operation, message)
+    };
+    // The URL is dropped: the source's `Display` then names no endpoint
+    // path or query, like the message.
+    error.with_source(e.without_url())
 }
 
 /// A one-line description of the error and its causes, without the URL's

@@ -92,3 +92,86 @@ async fn chunks_beyond_the_cap_are_refused() {
     let resp = fetch(chunked(&parts), 120).await.unwrap();
     assert_eq!(resp.body.len(), 120);
 }
+
+/// The reqwest error (and below it the I/O error) stays reachable through
+/// `source()`, for a request that never left and for one without answer,
+/// and through an unknown create's cause.
+#[tokio::test]
+async fn transport_errors_keep_their_cause() {
+    use std::error::Error as _;
+
+    /// Walks the `source()` chain of `e` looking for a `T`.
+    fn find<T: std::error::Error + 'static>(e: &(dyn std::error::Error + 'static)) -> bool {
+        let mut next = Some(e);
+        while let Some(cur) = next {
+            if cur.downcast_ref::<T>().is_some() {
+                return true;
+            }
+            next = cur.source();
+        }
+        false
+    }
+
+    // Nothing listens on a port just released: connection refused.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let transport =
+        HttpTransport::new(TransportConfig::default().retry(RetryPolicy::none())).unwrap();
+    let req = WireRequest::post(
+        RequestUrl::parse(&format!("http://127.0.0.1:{port}/q")).unwrap(),
+        [].into(),
+        "{}",
+    );
+    let err = transport
+        .send(Operation::QueryPayout, &req, Idempotency::Idempotent)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotSent { .. }), "{err:?}");
+    let source = err.source().expect("a source");
+    assert!(
+        source.downcast_ref::<reqwest::Error>().is_some(),
+        "{source:?}"
+    );
+    assert!(find::<std::io::Error>(&err), "no io::Error below {err:?}");
+    let unknown = Error::OutcomeUnknown {
+        trade_no: payout_core::TradeNo::new("PO-1").unwrap(),
+        cause: Box::new(err),
+    };
+    assert!(find::<reqwest::Error>(&unknown));
+
+    // A server that reads the request and never answers: timeout.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 8192];
+        let _ = stream.read(&mut buf).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let transport = HttpTransport::new(
+        TransportConfig::default()
+            .timeout(Duration::from_millis(200))
+            .retry(RetryPolicy::none()),
+    )
+    .unwrap();
+    let req = WireRequest::post(
+        RequestUrl::parse(&format!("http://{addr}/q")).unwrap(),
+        [].into(),
+        "{}",
+    );
+    let err = transport
+        .send(Operation::QueryPayout, &req, Idempotency::Idempotent)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NoAnswer { .. }), "{err:?}");
+    let source = err
+        .source()
+        .and_then(|s| s.downcast_ref::<reqwest::Error>());
+    assert!(source.is_some_and(reqwest::Error::is_timeout), "{err:?}");
+    assert!(
+        !source.unwrap().to_string().contains("127.0.0.1"),
+        "URL dropped"
+    );
+}
