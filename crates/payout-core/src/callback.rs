@@ -1,12 +1,17 @@
 //! Provider callbacks: the verified update, its errors, the reply bodies, and
 //! the rule for applying an update over a known state.
 
-use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::names::deserialize_from_str;
 use crate::status::{PayoutState, PayoutStatus};
 
 /// A verified status change pushed by the provider.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PayoutUpdate {
     /// The status the callback carries.
@@ -147,7 +152,8 @@ pub enum ApplyDecision {
 
 impl ApplyDecision {
     /// A stable short name (`apply`, `duplicate`, `keep_final`,
-    /// `reversal`, `conflict`).
+    /// `reversal`, `conflict`); the `Display` form adds a conflict's
+    /// states.
     pub fn as_str(&self) -> &'static str {
         match self {
             ApplyDecision::Apply => "apply",
@@ -156,6 +162,72 @@ impl ApplyDecision {
             ApplyDecision::Reversal => "reversal",
             ApplyDecision::Conflict { .. } => "conflict",
         }
+    }
+}
+
+/// `apply`, `duplicate`, `keep_final`, `reversal`, or
+/// `conflict:<known>-><reported>` (`conflict:failed->succeeded`): the
+/// `FromStr` and serde form.
+impl fmt::Display for ApplyDecision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApplyDecision::Conflict { known, reported } => {
+                write!(f, "conflict:{known}->{reported}")
+            }
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
+/// Reads the `Display` form back.
+///
+/// ```
+/// use payout_core::{ApplyDecision, PayoutState};
+/// let d: ApplyDecision = "conflict:failed->succeeded".parse()?;
+/// assert_eq!(d, ApplyDecision::Conflict { known: PayoutState::Failed, reported: PayoutState::Succeeded });
+/// assert_eq!("keep_final".parse::<ApplyDecision>()?, ApplyDecision::KeepFinal);
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for ApplyDecision {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Ok(match s {
+            "apply" => ApplyDecision::Apply,
+            "duplicate" => ApplyDecision::Duplicate,
+            "keep_final" => ApplyDecision::KeepFinal,
+            "reversal" => ApplyDecision::Reversal,
+            _ => {
+                let (known, reported) = s
+                    .strip_prefix("conflict:")
+                    .and_then(|states| states.split_once("->"))
+                    .ok_or_else(|| {
+                        Error::validation(
+                            "decision",
+                            format!(
+                                "must be apply, duplicate, keep_final, reversal or conflict:<known>-><reported> (got {:?})",
+                                crate::error::excerpt(s.as_bytes(), 48)
+                            ),
+                        )
+                    })?;
+                ApplyDecision::Conflict {
+                    known: known.parse()?,
+                    reported: reported.parse()?,
+                }
+            }
+        })
+    }
+}
+
+/// Serialized as its `Display` form.
+impl Serialize for ApplyDecision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ApplyDecision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_from_str(d)
     }
 }
 

@@ -1,7 +1,9 @@
 //! Errors by phase, each saying whether a retry is safe ([`RetryAdvice`]).
 
 use std::fmt;
+use std::str::FromStr;
 
+use crate::names::{deserialize_from_str, parse_name};
 use crate::status::PayoutStatus;
 use crate::trade_no::TradeNo;
 
@@ -29,7 +31,18 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
-    /// A stable short name.
+    /// Every reason, in declaration order.
+    pub const ALL: [RejectReason; 7] = [
+        RejectReason::DuplicateTradeNo,
+        RejectReason::InsufficientBalance,
+        RejectReason::InvalidRequest,
+        RejectReason::Authentication,
+        RejectReason::NotFound,
+        RejectReason::NotAllowed,
+        RejectReason::Other,
+    ];
+
+    /// A stable short name (its `Display`, `FromStr` and serde form).
     pub fn as_str(&self) -> &'static str {
         match self {
             RejectReason::DuplicateTradeNo => "duplicate_trade_no",
@@ -46,6 +59,21 @@ impl RejectReason {
 impl fmt::Display for RejectReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Reads [`RejectReason::as_str`] back.
+///
+/// ```
+/// use payout_core::RejectReason;
+/// assert_eq!("not_found".parse::<RejectReason>()?, RejectReason::NotFound);
+/// assert!("gone".parse::<RejectReason>().is_err());
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for RejectReason {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_name("reject_reason", s, &Self::ALL, Self::as_str)
     }
 }
 
@@ -101,9 +129,30 @@ impl Operation {
     }
 }
 
+/// Serialized as [`Operation::as_str`].
 impl serde::Serialize for Operation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Operation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_from_str(d)
+    }
+}
+
+/// Reads [`Operation::as_str`] back.
+///
+/// ```
+/// use payout_core::Operation;
+/// assert_eq!("cancel".parse::<Operation>()?, Operation::CancelPayout);
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for Operation {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_name("operation", s, &Self::ALL, Self::as_str)
     }
 }
 

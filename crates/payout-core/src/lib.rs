@@ -18,6 +18,7 @@ pub mod capabilities;
 pub mod clock;
 pub mod error;
 pub mod money;
+mod names;
 pub mod provider;
 pub mod redact;
 pub mod request;
