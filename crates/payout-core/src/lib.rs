@@ -37,7 +37,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{BoxError, Error, Operation, RejectReason, RetryAdvice};
 pub use money::{parse_amount, Currency, Decimal, Money};
 pub use provider::{PayoutProvider, PayoutRef};
-pub use redact::{mask_account, mask_email, mask_phone, mask_text};
+pub use redact::{mask_account, mask_email, mask_phone, mask_text, redact_json};
 pub use request::{Beneficiary, Contact, CreatePayout};
 pub use resolve::{PayoutResolveExt, Resolution, ResolveOptions};
 pub use retry::{Idempotency, RetryPolicy};
@@ -47,6 +47,13 @@ pub use status::{LocalTime, PayoutState, PayoutStatus};
 pub use trade_no::{TradeNo, TradeNoRule};
 pub use wait::{PayoutProviderExt, WaitOptions, WaitOutcome};
 
+// Foreign types of this crate's public signatures (`http::HeaderMap` in
+// callbacks, `chrono` times in `LocalTime`, `serde_json::Value` in
+// `PayoutStatus::extra`), so that users need no version-matched
+// dependency of their own.
 pub use async_trait::async_trait;
+pub use chrono;
+pub use chrono_tz;
 pub use chrono_tz::Tz;
 pub use http;
+pub use serde_json;

@@ -83,6 +83,15 @@ pub struct Config {
     /// Provider-specific settings.
     #[serde(default)]
     pub extra: BTreeMap<String, String>,
+    /// Headers added to every request to this provider (an egress
+    /// gateway's route or credential, a tenant tag): TOML
+    /// `headers = { "X-Egress-Route" = "payouts-eu" }`. Values are kept as
+    /// [`Secret`]s (masked in `Debug`); a value whose name looks like a
+    /// credential is also marked sensitive on the wire
+    /// ([`TransportConfig::header`] has the rules). Checked when the
+    /// provider is built.
+    #[serde(default)]
+    pub headers: BTreeMap<String, Secret>,
 }
 
 /// An environment variable read by [`Config::apply_env`].
@@ -295,14 +304,25 @@ impl Config {
     }
 
     /// The transport part.
-    pub fn transport(&self) -> TransportConfig {
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an extra header that cannot be sent (see
+    /// [`TransportConfig::header`]).
+    pub fn transport(&self) -> Result<TransportConfig, Error> {
         self.transport_over(&TransportConfig::default())
     }
 
     /// This configuration's transport settings laid over `base`: every
-    /// setting given here wins, the others stay as in `base`.
-    pub fn transport_over(&self, base: &TransportConfig) -> TransportConfig {
+    /// setting given here wins, the others stay as in `base` (its audit
+    /// observer included); extra headers are added to `base`'s.
+    ///
+    /// # Errors
+    /// As [`Config::transport`].
+    pub fn transport_over(&self, base: &TransportConfig) -> Result<TransportConfig, Error> {
         let mut t = base.clone();
+        for (name, value) in &self.headers {
+            t = t.header(name, value.expose())?;
+        }
         if let Some(ms) = self.timeout_ms {
             t = t.timeout(Duration::from_millis(ms));
         }
@@ -319,7 +339,7 @@ impl Config {
         if let Some(n) = self.max_response_bytes {
             t = t.max_response_bytes(n);
         }
-        t
+        Ok(t)
     }
 }
 
@@ -382,7 +402,7 @@ mod tests {
             _ => None,
         })
         .unwrap();
-        assert_eq!(c.transport().timeout, Duration::from_millis(1500));
+        assert_eq!(c.transport().unwrap().timeout, Duration::from_millis(1500));
         assert_eq!(c.resolve_secret().unwrap().expose(), "s3cr3t");
         let bad = c.apply_env(|k| (k == "PAYOUT_TIMEOUT_MS").then(|| "soon".into()));
         assert!(bad.unwrap_err().to_string().contains("PAYOUT_TIMEOUT_MS"));
@@ -409,9 +429,34 @@ mod tests {
         let base = TransportConfig::default().max_response_bytes(10);
         let mut c = Config::new("paypro");
         c.timeout_ms = Some(100);
-        let t = c.transport_over(&base);
+        let t = c.transport_over(&base).unwrap();
         assert_eq!(t.timeout, Duration::from_millis(100));
         assert_eq!(t.max_response_bytes, 10);
+    }
+
+    #[test]
+    fn extra_headers_from_toml_are_checked_and_masked() {
+        let c = Config::from_toml_str(
+            "provider = \"paypro\"\nheaders = { \"X-Egress-Route\" = \"eu-1\", \"X-Gateway-Key\" = \"gw-s3cret\" }\n",
+        )
+        .unwrap();
+        assert!(!format!("{c:?}").contains("gw-s3cret"));
+        let t = c.transport().unwrap();
+        let sent: Vec<(&str, bool)> = t
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.is_sensitive()))
+            .collect();
+        assert_eq!(sent, [("x-egress-route", false), ("x-gateway-key", true)]);
+        let bad = Config::from_toml_str(
+            "provider = \"paypro\"\nheaders = { \"Content-Length\" = \"1\" }\n",
+        )
+        .unwrap();
+        assert!(bad
+            .transport()
+            .unwrap_err()
+            .to_string()
+            .contains("content-length"));
     }
 
     #[test]

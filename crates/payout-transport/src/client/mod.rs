@@ -2,9 +2,11 @@
 //! timeouts, a response-size cap, `Retry-After`, and the one executor loop
 //! that retries only what the retry table ([`payout_core::retry`]) allows.
 
+mod audit;
 mod config;
 mod url;
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +15,7 @@ use payout_core::error::excerpt;
 use payout_core::{Error, Operation};
 use tracing::Instrument;
 
+pub use audit::{AuditEvent, AuditHook};
 pub use config::TransportConfig;
 pub use payout_core::retry::{Idempotency, RetryPolicy};
 pub use url::RequestUrl;
@@ -169,6 +172,14 @@ impl WireResponse {
     }
 }
 
+/// Counts what the executor did for one operation (several requests may
+/// make one operation: a create and its duplicate check).
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// HTTP attempts made.
+    pub(crate) attempts: AtomicU32,
+}
+
 /// Sends [`WireRequest`]s. Cheap to clone: clones share one connection pool.
 ///
 /// ```no_run
@@ -277,29 +288,25 @@ impl HttpTransport {
         idempotency: Idempotency,
         read: impl Fn(&WireResponse) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        self.execute_counted(operation, request, idempotency, read, &Tally::default())
+            .await
+    }
+
+    /// [`HttpTransport::execute`], counting the attempts made in `tally`.
+    pub(crate) async fn execute_counted<T>(
+        &self,
+        operation: Operation,
+        request: &WireRequest,
+        idempotency: Idempotency,
+        read: impl Fn(&WireResponse) -> Result<T, Error>,
+        tally: &Tally,
+    ) -> Result<T, Error> {
         let policy = &self.config.retry;
         let started = Instant::now();
         let mut attempt = 1u32;
         loop {
-            // The span and the attempt's timing exist only for debug logs:
-            // without a debug subscriber the attempt reads no clock.
-            let result = if tracing::enabled!(tracing::Level::DEBUG) {
-                let span = tracing::debug_span!("http", op = %operation, method = %request.method, attempt, url = %request.url);
-                let t0 = Instant::now();
-                let result = self.send_once(operation, request).instrument(span).await;
-                let elapsed = t0.elapsed();
-                match &result {
-                    Ok(resp) => {
-                        tracing::debug!(op = %operation, attempt, status = resp.status, ?elapsed, "answered")
-                    }
-                    Err(e) => {
-                        tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
-                    }
-                }
-                result
-            } else {
-                self.send_once(operation, request).await
-            };
+            tally.attempts.fetch_add(1, Ordering::Relaxed);
+            let result = self.attempt(operation, request, attempt).await;
             let (err, asked_pause) = match result {
                 Ok(resp) => match read(&resp) {
                     Ok(value) => return Ok(value),
@@ -320,6 +327,58 @@ impl HttpTransport {
         }
     }
 
+    /// One attempt, with its debug span and audit event. The attempt's
+    /// timing exists only for debug logs and the audit hook: without
+    /// either, no clock is read.
+    async fn attempt(
+        &self,
+        operation: Operation,
+        request: &WireRequest,
+        attempt: u32,
+    ) -> Result<WireResponse, Error> {
+        let debug = tracing::enabled!(tracing::Level::DEBUG);
+        let hook = self.config.observer.as_ref();
+        if !debug && hook.is_none() {
+            return self.send_once(operation, request).await;
+        }
+        let t0 = Instant::now();
+        let result = if debug {
+            let span = tracing::debug_span!("http", op = %operation, method = %request.method, attempt, url = %request.url);
+            self.send_once(operation, request).instrument(span).await
+        } else {
+            self.send_once(operation, request).await
+        };
+        let elapsed = t0.elapsed();
+        if debug {
+            match &result {
+                Ok(resp) => {
+                    tracing::debug!(op = %operation, attempt, status = resp.status, ?elapsed, "answered")
+                }
+                Err(e) => {
+                    tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
+                }
+            }
+        }
+        if let Some(hook) = hook {
+            let (status, failure, body): (_, _, &[u8]) = match &result {
+                Ok(resp) => (Some(resp.status), None, &resp.body),
+                Err(e) => (None, Some(e.phase()), &[]),
+            };
+            hook.call(&AuditEvent::new(
+                operation,
+                &request.method,
+                &request.url,
+                attempt,
+                status,
+                failure,
+                elapsed,
+                &request.body,
+                body,
+            ));
+        }
+        result
+    }
+
     async fn send_once(
         &self,
         operation: Operation,
@@ -336,6 +395,16 @@ impl HttpTransport {
         }
         for (name, value) in request.headers.iter() {
             builder = builder.header(*name, value.clone());
+        }
+        // Extra headers, unless the provider sets the same one.
+        for (name, value) in &self.config.headers {
+            if !request
+                .headers
+                .iter()
+                .any(|(own, _)| own.eq_ignore_ascii_case(name.as_str()))
+            {
+                builder = builder.header(name, value.clone());
+            }
         }
         let mut response = builder.send().await.map_err(|e| classify(operation, e))?;
         let status = response.status().as_u16();
