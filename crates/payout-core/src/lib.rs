@@ -31,7 +31,9 @@ pub mod trade_no;
 pub mod wait;
 
 pub use balance::Balance;
-pub use callback::{decide_update, ApplyDecision, CallbackError, CallbackReply, PayoutUpdate};
+pub use callback::{
+    decide_update, log_decision, ApplyDecision, CallbackError, CallbackReply, PayoutUpdate,
+};
 pub use capabilities::{CallbackSigning, Capabilities, CreateDedup, RegionCapability};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{BoxError, Error, Operation, RejectReason, RetryAdvice};

@@ -341,6 +341,14 @@ impl PayoutProtocol for Platform {
         self.region.id
     }
 
+    /// The merchant number (logged masked by the connector).
+    fn account(&self) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(name, _)| *name == crate::wire::MERCHANT_HEADER)
+            .and_then(|(_, value)| value.to_str().ok())
+    }
+
     fn capabilities(&self) -> Capabilities {
         Self::declare(self.brand)
     }

@@ -80,8 +80,11 @@ pub fn signed_request(
 /// `headers` plus the signature header (hex digits are always a valid
 /// value), in one allocation.
 fn with_header(headers: &HeaderList, name: &'static str, sign: &str) -> Result<HeaderList, Error> {
-    let value = HeaderValue::from_str(sign)
+    let mut value = HeaderValue::from_str(sign)
         .map_err(|_| Error::config("the signature is not a valid header value"))?;
+    // Not a secret, but a credential for this one request: no HTTP
+    // library's log may print it.
+    value.set_sensitive(true);
     Ok(headers
         .iter()
         .cloned()

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod connector;
+pub mod metrics;
 pub mod sign;
 
 pub use client::{

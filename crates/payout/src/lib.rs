@@ -33,7 +33,7 @@ use std::sync::Arc;
 pub use config::Config;
 pub use payout_core::*;
 pub use payout_transport::{
-    bytes, reqwest, AuditEvent, AuditHook, HttpTransport, RetryPolicy, TransportConfig,
+    bytes, metrics, reqwest, AuditEvent, AuditHook, HttpTransport, RetryPolicy, TransportConfig,
 };
 pub use registry::{entry, provider_ids, ProviderEntry, PROVIDERS};
 

@@ -341,6 +341,11 @@ impl PayoutProtocol for Xendit {
         self.region.id
     }
 
+    /// The sub-account (`for-user-id`), logged masked by the connector.
+    fn account(&self) -> Option<&str> {
+        self.for_user_id()
+    }
+
     fn capabilities(&self) -> Capabilities {
         declare()
     }

@@ -6,3 +6,5 @@ mod callbacks;
 mod common;
 mod faults;
 mod lifecycle;
+mod observability;
+mod observed;

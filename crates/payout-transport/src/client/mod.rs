@@ -176,6 +176,8 @@ impl WireResponse {
 /// make one operation: a create and its duplicate check).
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
+    /// Requests executed (each one attempt or more).
+    pub(crate) requests: AtomicU32,
     /// HTTP attempts made.
     pub(crate) attempts: AtomicU32,
 }
@@ -304,6 +306,7 @@ impl HttpTransport {
         let policy = &self.config.retry;
         let started = Instant::now();
         let mut attempt = 1u32;
+        tally.requests.fetch_add(1, Ordering::Relaxed);
         loop {
             tally.attempts.fetch_add(1, Ordering::Relaxed);
             let result = self.attempt(operation, request, attempt).await;
