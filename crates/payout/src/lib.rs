@@ -22,6 +22,12 @@
 //!
 //! Errors say whether a retry is safe ([`Error::retry_advice`]); a create
 //! whose outcome is unknown is [`Error::OutcomeUnknown`], never "failed".
+//!
+//! Every operation runs in a `tracing` span (`payout.create`, ...); the
+//! `metrics` feature counts them through the `metrics` facade; see
+//! `docs/observability.md`. Foreign types of the API are re-exported
+//! ([`http`], [`reqwest`], [`chrono`], [`serde_json`], [`bytes`]), so no
+//! version-matched dependency of your own is needed.
 
 #[cfg(feature = "axum")]
 pub mod axum_handler;
@@ -44,6 +50,10 @@ pub struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/lifecycle.md")]
 pub struct LifecycleDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/observability.md")]
+pub struct ObservabilityDoctests;
 
 /// Builds the configured provider on a new pooled transport.
 ///
