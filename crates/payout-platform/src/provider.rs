@@ -146,7 +146,7 @@ impl Platform {
         }
     }
 
-    /// [`PlatformProvider::parse_query`] through the general reading of the
+    /// [`Platform::parse_query`] through the general reading of the
     /// envelope and `data` (every shape, every error).
     fn parse_query_general(&self, trade_no: &TradeNo, body: &[u8]) -> Result<PayoutStatus, Error> {
         let op = Operation::QueryPayout;
@@ -259,7 +259,7 @@ impl Platform {
     /// `availablAmount`, `freezeAmount`, `unsettledAmount`).
     ///
     /// # Errors
-    /// As [`PlatformProvider::parse_query`].
+    /// As [`Platform::parse_query`].
     pub fn parse_balance(&self, body: &[u8]) -> Result<Balance, Error> {
         let op = Operation::Balance;
         let data = Envelope::decode(op, body)?.into_data(op)?;

@@ -314,7 +314,8 @@ impl Config {
 
     /// This configuration's transport settings laid over `base`: every
     /// setting given here wins, the others stay as in `base` (its audit
-    /// observer included); extra headers are added to `base`'s.
+    /// observer included); extra headers are added to `base`'s, replacing
+    /// one of the same name.
     ///
     /// # Errors
     /// As [`Config::transport`].
@@ -448,6 +449,9 @@ mod tests {
             .map(|(n, v)| (n.as_str(), v.is_sensitive()))
             .collect();
         assert_eq!(sent, [("x-egress-route", false), ("x-gateway-key", true)]);
+        // Laid over a transport built from the same configuration (what
+        // `payout::build` does), each header is still there once.
+        assert_eq!(c.transport_over(&t).unwrap().headers, t.headers);
         let bad = Config::from_toml_str(
             "provider = \"paypro\"\nheaders = { \"Content-Length\" = \"1\" }\n",
         )

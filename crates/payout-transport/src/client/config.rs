@@ -108,7 +108,8 @@ impl TransportConfig {
         self
     }
 
-    /// Adds a header to every request. A value whose name looks like a
+    /// Sets a header sent with every request (replacing one of the same
+    /// name set before). A value whose name looks like a
     /// credential (it contains `auth`, `token`, `secret`, `key`, `sign`,
     /// `cookie`, `password`, `session` or `credential`) is marked
     /// sensitive, so that no HTTP library logs it; it never appears in
@@ -155,6 +156,7 @@ impl TransportConfig {
         {
             value.set_sensitive(true);
         }
+        self.headers.retain(|(set, _)| *set != name);
         self.headers.push((name, value));
         Ok(self)
     }
