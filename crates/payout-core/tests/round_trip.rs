@@ -186,6 +186,15 @@ proptest! {
     }
 
     #[test]
+    fn money_round_trips(amount in decimal(), currency in currency()) {
+        // Amounts are never negative (a sign is refused when read).
+        let m = payout_core::Money::new(amount.abs(), currency);
+        serde_identity(&m)?;
+        text_identity(&m)?;
+        prop_assert_eq!(m.to_string().parse::<payout_core::Money>().map(|b| b.amount.scale()).ok(), Some(amount.scale()));
+    }
+
+    #[test]
     fn local_times_round_trip(t in local_time()) {
         serde_identity(&t)?;
         text_identity(&t)?;

@@ -25,11 +25,13 @@ pub const SIGN_KEY: &str = "sign";
 /// [`Error::Config`] when `merchant_no` cannot be a header value (it must
 /// be the digits the provider issued).
 pub fn merchant_headers(merchant_no: &str) -> Result<HeaderList, Error> {
-    let value = HeaderValue::from_str(merchant_no).map_err(|_| {
+    let mut value = HeaderValue::from_str(merchant_no).map_err(|_| {
         Error::config(format!(
             "merchant number {merchant_no:?} cannot be sent in a header; it must be the digits the provider issued (PAYOUT_MERCHANT_NO)"
         ))
     })?;
+    // An account number: no HTTP library's log, and no `Debug`, shows it.
+    value.set_sensitive(true);
     Ok(Arc::new([(MERCHANT_HEADER, value)]))
 }
 
