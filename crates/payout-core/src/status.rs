@@ -225,8 +225,14 @@ impl fmt::Display for LocalTime {
         let with_offset = self.offset().from_local_datetime(&self.local).single();
         match with_offset {
             Some(t) => write!(f, "{}[{}]", t.format(Self::RFC3339), self.zone.name()),
-            // A fixed offset maps every local time to one instant.
-            None => Err(fmt::Error),
+            // Unreachable (a fixed offset maps every local time to one
+            // instant); the local time and zone are still worth writing.
+            None => write!(
+                f,
+                "{}[{}]",
+                self.local.format("%Y-%m-%dT%H:%M:%S%.f"),
+                self.zone.name()
+            ),
         }
     }
 }

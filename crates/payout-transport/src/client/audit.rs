@@ -27,7 +27,6 @@ use payout_core::Operation;
 /// });
 /// assert!(config.observer.is_some());
 /// ```
-#[derive(Debug)]
 #[non_exhaustive]
 pub struct AuditEvent<'a> {
     /// The operation the request belongs to.
@@ -97,6 +96,23 @@ impl<'a> AuditEvent<'a> {
     /// ([`redact_json`]).
     pub fn redacted_response_body(&self) -> String {
         redact_json(self.response_body)
+    }
+}
+
+/// Shows the bodies' lengths, never their bytes.
+impl fmt::Debug for AuditEvent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuditEvent")
+            .field("operation", &self.operation)
+            .field("method", self.method)
+            .field("url", &self.url)
+            .field("attempt", &self.attempt)
+            .field("status", &self.status)
+            .field("failure", &self.failure)
+            .field("latency", &self.latency)
+            .field("request_body_len", &self.request_body.len())
+            .field("response_body_len", &self.response_body.len())
+            .finish()
     }
 }
 

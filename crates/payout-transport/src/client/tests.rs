@@ -276,6 +276,11 @@ async fn the_observer_sees_each_attempt_redacted() {
     let config = TransportConfig::default()
         .retry(RetryPolicy::none())
         .observer(move |e: &AuditEvent<'_>| {
+            let debug = format!("{e:?}");
+            assert!(
+                !debug.contains("5464438554636") && !debug.contains("Aurelia"),
+                "{debug}"
+            );
             sink.lock().unwrap().push((
                 e.operation,
                 e.method.to_string(),
