@@ -30,3 +30,7 @@ pub struct XenditDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/adding-a-provider.md")]
 pub struct AddingAProviderDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/observability.md")]
+pub struct ObservabilityDoctests;

@@ -60,6 +60,7 @@ pub fn run_all() -> Result<(), String> {
         "xendit",
         "paypro,vexora",
         "paypro,vexora,xendit,axum",
+        "paypro,metrics",
     ] {
         util::run(
             "cargo",

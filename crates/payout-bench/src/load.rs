@@ -49,7 +49,10 @@ impl Target {
         config.merchant_no = TEST_MERCHANT_NO.into();
         config.secret = Some(Secret::new(TEST_SECRET));
         config.max_attempts = Some(1);
-        let transport = HttpTransport::new(config.transport()).map_err(|e| e.to_string())?;
+        let transport = config
+            .transport()
+            .and_then(HttpTransport::new)
+            .map_err(|e| e.to_string())?;
         let provider =
             payout::build_with_transport(&config, transport.clone()).map_err(|e| e.to_string())?;
         let settings = config.settings().map_err(|e| e.to_string())?;

@@ -166,20 +166,8 @@ mod tests {
                 },
                 3,
             ),
-            (
-                Error::NotSent {
-                    operation: op,
-                    message: "refused".into(),
-                },
-                4,
-            ),
-            (
-                Error::NoAnswer {
-                    operation: op,
-                    message: "timed out".into(),
-                },
-                4,
-            ),
+            (Error::not_sent(op, "refused"), 4),
+            (Error::no_answer(op, "timed out"), 4),
             (
                 Error::HttpStatus {
                     operation: op,
@@ -213,10 +201,7 @@ mod tests {
     fn outcome_unknown_says_to_query_first() {
         let error = Error::OutcomeUnknown {
             trade_no: TradeNo::new("T1").unwrap(),
-            cause: Box::new(Error::NoAnswer {
-                operation: Operation::CreatePayout,
-                message: "timed out".into(),
-            }),
+            cause: Box::new(Error::no_answer(Operation::CreatePayout, "timed out")),
         };
         let failure = Failure::from(error);
         assert_eq!(failure.exit.code(), 6);

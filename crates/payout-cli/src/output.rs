@@ -59,7 +59,8 @@ impl<'a> StatusOut<'a> {
             order_amount: status.requested_amount,
             pay_amount: status.paid_amount,
             amount: status.amount,
-            success_time: status.success_time.map(|t| t.to_string()),
+            // The contract is the wire text, not `LocalTime`'s RFC 9557 form.
+            success_time: status.success_time.map(|t| t.local_string()),
             currency: status.currency.as_str(),
             zone: status
                 .success_time

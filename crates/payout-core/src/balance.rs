@@ -1,6 +1,6 @@
 //! The merchant's float ([`Balance`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Decimal};
 
@@ -12,7 +12,10 @@ use crate::money::{Currency, Decimal};
 /// assert_eq!(b.available, Decimal::from(5));
 /// assert_eq!(b.frozen, Some(Decimal::ZERO));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// Serialized and read back exactly: amounts as decimal strings keeping
+/// their scale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Balance {
     /// The provider's id.

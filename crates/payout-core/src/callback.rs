@@ -1,12 +1,17 @@
 //! Provider callbacks: the verified update, its errors, the reply bodies, and
 //! the rule for applying an update over a known state.
 
-use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::names::deserialize_from_str;
 use crate::status::{PayoutState, PayoutStatus};
 
 /// A verified status change pushed by the provider.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PayoutUpdate {
     /// The status the callback carries.
@@ -76,6 +81,20 @@ pub enum CallbackError {
 }
 
 impl CallbackError {
+    /// A stable short name for logs and metrics: `bad_signature`,
+    /// `missing_signature`, `unsigned`, `malformed`, `unsupported`,
+    /// `ignored`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CallbackError::BadSignature => "bad_signature",
+            CallbackError::MissingSignature => "missing_signature",
+            CallbackError::Unsigned(_) => "unsigned",
+            CallbackError::Malformed(_) => "malformed",
+            CallbackError::Unsupported(_) => "unsupported",
+            CallbackError::Ignored(_) => "ignored",
+        }
+    }
+
     /// True when the callback must be acknowledged although it carries no
     /// update ([`CallbackError::Ignored`]).
     pub fn is_ignored(&self) -> bool {
@@ -147,7 +166,8 @@ pub enum ApplyDecision {
 
 impl ApplyDecision {
     /// A stable short name (`apply`, `duplicate`, `keep_final`,
-    /// `reversal`, `conflict`).
+    /// `reversal`, `conflict`); the `Display` form adds a conflict's
+    /// states.
     pub fn as_str(&self) -> &'static str {
         match self {
             ApplyDecision::Apply => "apply",
@@ -156,6 +176,72 @@ impl ApplyDecision {
             ApplyDecision::Reversal => "reversal",
             ApplyDecision::Conflict { .. } => "conflict",
         }
+    }
+}
+
+/// `apply`, `duplicate`, `keep_final`, `reversal`, or
+/// `conflict:<known>-><reported>` (`conflict:failed->succeeded`): the
+/// `FromStr` and serde form.
+impl fmt::Display for ApplyDecision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApplyDecision::Conflict { known, reported } => {
+                write!(f, "conflict:{known}->{reported}")
+            }
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
+/// Reads the `Display` form back.
+///
+/// ```
+/// use payout_core::{ApplyDecision, PayoutState};
+/// let d: ApplyDecision = "conflict:failed->succeeded".parse()?;
+/// assert_eq!(d, ApplyDecision::Conflict { known: PayoutState::Failed, reported: PayoutState::Succeeded });
+/// assert_eq!("keep_final".parse::<ApplyDecision>()?, ApplyDecision::KeepFinal);
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for ApplyDecision {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Ok(match s {
+            "apply" => ApplyDecision::Apply,
+            "duplicate" => ApplyDecision::Duplicate,
+            "keep_final" => ApplyDecision::KeepFinal,
+            "reversal" => ApplyDecision::Reversal,
+            _ => {
+                let (known, reported) = s
+                    .strip_prefix("conflict:")
+                    .and_then(|states| states.split_once("->"))
+                    .ok_or_else(|| {
+                        Error::validation(
+                            "decision",
+                            format!(
+                                "must be apply, duplicate, keep_final, reversal or conflict:<known>-><reported> (got {:?})",
+                                crate::error::excerpt(s.as_bytes(), 48)
+                            ),
+                        )
+                    })?;
+                ApplyDecision::Conflict {
+                    known: known.parse()?,
+                    reported: reported.parse()?,
+                }
+            }
+        })
+    }
+}
+
+/// Serialized as its `Display` form.
+impl Serialize for ApplyDecision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ApplyDecision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_from_str(d)
     }
 }
 
@@ -190,10 +276,144 @@ pub fn decide_update(known: Option<PayoutState>, update: PayoutState) -> ApplyDe
     }
 }
 
+/// Logs a decision of [`decide_update`] as a receiver must: a
+/// [`ApplyDecision::Conflict`] at `error` with both states (someone must
+/// look: the provider contradicted a final state), a
+/// [`ApplyDecision::Reversal`] at `warn` (a paid payout came back), the
+/// others at `debug`. Call it wherever updates are applied (callback
+/// receivers, reconciliation) after deciding. It logs the provider, the
+/// trade number and the states only: nothing personal.
+///
+/// ```
+/// use payout_core::{decide_update, log_decision, PayoutState, TradeNo};
+/// let trade_no = TradeNo::new("PO-1")?;
+/// let decision = decide_update(Some(PayoutState::Failed), PayoutState::Succeeded);
+/// log_decision("paypro", &trade_no, Some(PayoutState::Failed), PayoutState::Succeeded, decision);
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+pub fn log_decision(
+    provider: &str,
+    trade_no: &crate::TradeNo,
+    known: Option<PayoutState>,
+    update: PayoutState,
+    decision: ApplyDecision,
+) {
+    let known_text = known.map_or("none", |k| k.as_str());
+    match decision {
+        ApplyDecision::Conflict { known, reported } => tracing::error!(
+            provider,
+            %trade_no,
+            known = %known,
+            reported = %reported,
+            decision = "conflict",
+            "callback contradicts a final state: both kept, nothing applied; confirm with a status query and have someone look"
+        ),
+        ApplyDecision::Reversal => tracing::warn!(
+            provider,
+            %trade_no,
+            known = known_text,
+            reported = %update,
+            decision = "reversal",
+            "payout reversed after success: the beneficiary is unpaid and the money is back in the balance"
+        ),
+        other => tracing::debug!(
+            provider,
+            %trade_no,
+            known = known_text,
+            reported = %update,
+            decision = other.as_str(),
+            "callback decision"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What a subscriber at TRACE wrote.
+    #[derive(Clone, Default)]
+    struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn conflicts_are_logged_at_error_and_reversals_at_warn() {
+        use PayoutState::*;
+        let logs = Logs::default();
+        let sink = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        let trade_no = crate::TradeNo::new("PO-7").unwrap();
+        tracing::subscriber::with_default(subscriber, || {
+            for (known, update) in [
+                (Failed, Succeeded),
+                (Succeeded, Reversed),
+                (Processing, Succeeded),
+            ] {
+                log_decision(
+                    "paypro",
+                    &trade_no,
+                    Some(known),
+                    update,
+                    decide_update(Some(known), update),
+                );
+            }
+        });
+        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        for (line, level, parts) in [
+            (
+                lines[0],
+                "ERROR",
+                [
+                    "known=failed",
+                    "reported=succeeded",
+                    "decision=\"conflict\"",
+                ],
+            ),
+            (
+                lines[1],
+                "WARN",
+                [
+                    "known=\"succeeded\"",
+                    "reported=reversed",
+                    "decision=\"reversal\"",
+                ],
+            ),
+            (
+                lines[2],
+                "DEBUG",
+                [
+                    "known=\"processing\"",
+                    "reported=succeeded",
+                    "decision=\"apply\"",
+                ],
+            ),
+        ] {
+            assert!(line.contains(level), "{line}");
+            assert!(
+                line.contains("provider=\"paypro\"") && line.contains("trade_no=PO-7"),
+                "{line}"
+            );
+            for part in parts {
+                assert!(line.contains(part), "{part} missing: {line}");
+            }
+        }
+    }
 
     proptest! {
         /// A final state is only ever left for `succeeded → reversed`, and

@@ -1,14 +1,18 @@
 //! What a provider declares it can do ([`Capabilities`]).
 
-use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
 
-use crate::error::Operation;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Operation};
 use crate::money::Currency;
+use crate::names::parse_name;
 use crate::retry::Idempotency;
 use crate::trade_no::TradeNoRule;
 
 /// How callbacks are authenticated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CallbackSigning {
@@ -24,7 +28,51 @@ pub enum CallbackSigning {
     None,
 }
 
+impl CallbackSigning {
+    /// Every kind, in declaration order.
+    pub const ALL: [CallbackSigning; 4] = [
+        CallbackSigning::Signed,
+        CallbackSigning::Token,
+        CallbackSigning::Unsigned,
+        CallbackSigning::None,
+    ];
+
+    /// A stable short name (`signed`, `token`, `unsigned`, `none`): its
+    /// `Display`, `FromStr` and serde form.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CallbackSigning::Signed => "signed",
+            CallbackSigning::Token => "token",
+            CallbackSigning::Unsigned => "unsigned",
+            CallbackSigning::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for CallbackSigning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Reads [`CallbackSigning::as_str`] back.
+///
+/// ```
+/// use payout_core::CallbackSigning;
+/// assert_eq!("token".parse::<CallbackSigning>()?, CallbackSigning::Token);
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for CallbackSigning {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_name("callback_signing", s, &Self::ALL, Self::as_str)
+    }
+}
+
 /// One region a provider serves, as declared.
+///
+/// Serialized (for `payout check`, reports), not deserialized: a
+/// declaration is the provider's static table, never read back from data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RegionCapability {
     /// Region id (`indonesia`, `south-korea`, ...).
@@ -64,7 +112,7 @@ pub struct Capabilities {
 
 /// How a provider de-duplicates creates: what makes a repeated create
 /// under the **same** trade number safe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CreateDedup {
@@ -83,6 +131,23 @@ pub enum CreateDedup {
 }
 
 impl CreateDedup {
+    /// Every rule, in declaration order.
+    pub const ALL: [CreateDedup; 3] = [
+        CreateDedup::IdempotencyKey,
+        CreateDedup::UniqueTradeNo,
+        CreateDedup::None,
+    ];
+
+    /// A stable short name (`idempotency_key`, `unique_trade_no`, `none`):
+    /// its `Display`, `FromStr` and serde form.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CreateDedup::IdempotencyKey => "idempotency_key",
+            CreateDedup::UniqueTradeNo => "unique_trade_no",
+            CreateDedup::None => "none",
+        }
+    }
+
     /// How the transport treats a create under this rule.
     pub fn idempotency(&self) -> Idempotency {
         match self {
@@ -95,6 +160,20 @@ impl CreateDedup {
     /// never place a second payout.
     pub fn resend_is_safe(&self) -> bool {
         !matches!(self, CreateDedup::None)
+    }
+}
+
+impl fmt::Display for CreateDedup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Reads [`CreateDedup::as_str`] back.
+impl FromStr for CreateDedup {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_name("create_dedup", s, &Self::ALL, Self::as_str)
     }
 }
 

@@ -14,10 +14,10 @@ use crate::status::PayoutStatus;
 use crate::trade_no::TradeNo;
 
 fn elapsed(operation: Operation, deadline: Duration) -> Error {
-    Error::NoAnswer {
+    Error::no_answer(
         operation,
-        message: format!("no answer within the call's deadline of {deadline:?}"),
-    }
+        format!("no answer within the call's deadline of {deadline:?}"),
+    )
 }
 
 /// Calls with a hard deadline, for every [`PayoutProvider`].

@@ -1,7 +1,9 @@
 //! Errors by phase, each saying whether a retry is safe ([`RetryAdvice`]).
 
 use std::fmt;
+use std::str::FromStr;
 
+use crate::names::{deserialize_from_str, parse_name};
 use crate::status::PayoutStatus;
 use crate::trade_no::TradeNo;
 
@@ -29,7 +31,18 @@ pub enum RejectReason {
 }
 
 impl RejectReason {
-    /// A stable short name.
+    /// Every reason, in declaration order.
+    pub const ALL: [RejectReason; 7] = [
+        RejectReason::DuplicateTradeNo,
+        RejectReason::InsufficientBalance,
+        RejectReason::InvalidRequest,
+        RejectReason::Authentication,
+        RejectReason::NotFound,
+        RejectReason::NotAllowed,
+        RejectReason::Other,
+    ];
+
+    /// A stable short name (its `Display`, `FromStr` and serde form).
     pub fn as_str(&self) -> &'static str {
         match self {
             RejectReason::DuplicateTradeNo => "duplicate_trade_no",
@@ -46,6 +59,21 @@ impl RejectReason {
 impl fmt::Display for RejectReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Reads [`RejectReason::as_str`] back.
+///
+/// ```
+/// use payout_core::RejectReason;
+/// assert_eq!("not_found".parse::<RejectReason>()?, RejectReason::NotFound);
+/// assert!("gone".parse::<RejectReason>().is_err());
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for RejectReason {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_name("reject_reason", s, &Self::ALL, Self::as_str)
     }
 }
 
@@ -101,9 +129,30 @@ impl Operation {
     }
 }
 
+/// Serialized as [`Operation::as_str`].
 impl serde::Serialize for Operation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Operation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_from_str(d)
+    }
+}
+
+/// Reads [`Operation::as_str`] back.
+///
+/// ```
+/// use payout_core::Operation;
+/// assert_eq!("cancel".parse::<Operation>()?, Operation::CancelPayout);
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for Operation {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_name("operation", s, &Self::ALL, Self::as_str)
     }
 }
 
@@ -112,6 +161,9 @@ impl fmt::Display for Operation {
         f.write_str(self.as_str())
     }
 }
+
+/// A boxed underlying error kept as an [`Error`]'s `source()`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Every failure of the SDK, by the phase in which it happened.
 ///
@@ -123,9 +175,14 @@ pub enum Error {
     /// The configuration is unusable (unknown provider or region, bad base
     /// URL, missing merchant number or secret). Nothing was sent.
     #[error("configuration error: {message}")]
+    #[non_exhaustive]
     Config {
         /// What is wrong and how to fix it.
         message: String,
+        /// The underlying failure (a file that could not be read), where
+        /// there is one; `message` already describes it.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// The request broke a rule before anything was sent.
@@ -153,21 +210,32 @@ pub enum Error {
     #[error(
         "{operation} request was not sent: {message}; check the base URL and network, then retry"
     )]
+    #[non_exhaustive]
     NotSent {
         /// The operation.
         operation: Operation,
-        /// What failed.
+        /// What failed (the cause chain as one line).
         message: String,
+        /// The transport's own error (a `reqwest::Error`, an
+        /// `std::io::Error`), for inspection and downcasting; `message`
+        /// already describes it.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// The request was sent but no complete answer came back (timeout,
     /// connection reset).
     #[error("{operation} request was sent but got no answer: {message}")]
+    #[non_exhaustive]
     NoAnswer {
         /// The operation.
         operation: Operation,
-        /// What failed.
+        /// What failed (the cause chain as one line).
         message: String,
+        /// The transport's own error, for inspection and downcasting;
+        /// `message` already describes it.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// The provider answered with a non-success HTTP status.
@@ -268,7 +336,57 @@ impl Error {
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
+            source: None,
         }
+    }
+
+    /// A [`Error::NotSent`] error without a source (see
+    /// [`Error::with_source`]).
+    ///
+    /// ```
+    /// use payout_core::{Error, Operation, RetryAdvice};
+    /// let e = Error::not_sent(Operation::CreatePayout, "connection refused");
+    /// assert_eq!(e.retry_advice(), RetryAdvice::Safe);
+    /// ```
+    pub fn not_sent(operation: Operation, message: impl Into<String>) -> Self {
+        Error::NotSent {
+            operation,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A [`Error::NoAnswer`] error without a source (see
+    /// [`Error::with_source`]).
+    pub fn no_answer(operation: Operation, message: impl Into<String>) -> Self {
+        Error::NoAnswer {
+            operation,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Keeps `cause` as this error's [`std::error::Error::source`], on the
+    /// variants that carry one ([`Error::Config`], [`Error::NotSent`],
+    /// [`Error::NoAnswer`]); any other variant is returned unchanged (its
+    /// source, if any, is already decided by what it holds).
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use payout_core::{Error, Operation};
+    /// let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+    /// let e = Error::not_sent(Operation::QueryPayout, "refused").with_source(io);
+    /// let cause = e.source().and_then(|s| s.downcast_ref::<std::io::Error>());
+    /// assert_eq!(cause.map(|c| c.kind()), Some(std::io::ErrorKind::ConnectionRefused));
+    /// ```
+    pub fn with_source(mut self, cause: impl Into<BoxError>) -> Self {
+        match &mut self {
+            Error::Config { source, .. }
+            | Error::NotSent { source, .. }
+            | Error::NoAnswer { source, .. } => *source = Some(cause.into()),
+            _ => {}
+        }
+        self
     }
 
     /// What a caller may do after this error: [`crate::retry::advice`],
@@ -276,7 +394,7 @@ impl Error {
     ///
     /// ```
     /// use payout_core::{Error, RetryAdvice, error::Operation};
-    /// let e = Error::NotSent { operation: Operation::CreatePayout, message: "refused".into() };
+    /// let e = Error::not_sent(Operation::CreatePayout, "refused");
     /// assert_eq!(e.retry_advice(), RetryAdvice::Safe);
     /// ```
     pub fn retry_advice(&self) -> RetryAdvice {
@@ -349,15 +467,9 @@ mod tests {
 
     #[test]
     fn create_no_answer_is_query_first() {
-        let e = Error::NoAnswer {
-            operation: Operation::CreatePayout,
-            message: "timeout".into(),
-        };
+        let e = Error::no_answer(Operation::CreatePayout, "timeout");
         assert_eq!(e.retry_advice(), RetryAdvice::QueryFirst);
-        let e = Error::NoAnswer {
-            operation: Operation::QueryPayout,
-            message: "timeout".into(),
-        };
+        let e = Error::no_answer(Operation::QueryPayout, "timeout");
         assert_eq!(e.retry_advice(), RetryAdvice::Safe);
     }
 

@@ -19,6 +19,7 @@ pub mod clock;
 pub mod deadline;
 pub mod error;
 pub mod money;
+mod names;
 pub mod provider;
 pub mod redact;
 pub mod request;
@@ -31,14 +32,16 @@ pub mod trade_no;
 pub mod wait;
 
 pub use balance::Balance;
-pub use callback::{decide_update, ApplyDecision, CallbackError, CallbackReply, PayoutUpdate};
+pub use callback::{
+    decide_update, log_decision, ApplyDecision, CallbackError, CallbackReply, PayoutUpdate,
+};
 pub use capabilities::{CallbackSigning, Capabilities, CreateDedup, RegionCapability};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use deadline::PayoutDeadlineExt;
-pub use error::{Error, Operation, RejectReason, RetryAdvice};
+pub use error::{BoxError, Error, Operation, RejectReason, RetryAdvice};
 pub use money::{parse_amount, Currency, Decimal, Money};
 pub use provider::{PayoutProvider, PayoutRef};
-pub use redact::{mask_account, mask_email, mask_phone, mask_text};
+pub use redact::{mask_account, mask_email, mask_phone, mask_text, redact_json};
 pub use request::{Beneficiary, Contact, CreatePayout};
 pub use resolve::{PayoutResolveExt, Resolution, ResolveOptions};
 pub use retry::{Idempotency, RetryPolicy};
@@ -48,6 +51,13 @@ pub use status::{LocalTime, PayoutState, PayoutStatus};
 pub use trade_no::{TradeNo, TradeNoRule};
 pub use wait::{PayoutProviderExt, WaitOptions, WaitOutcome};
 
+// Foreign types of this crate's public signatures (`http::HeaderMap` in
+// callbacks, `chrono` times in `LocalTime`, `serde_json::Value` in
+// `PayoutStatus::extra`), so that users need no version-matched
+// dependency of their own.
 pub use async_trait::async_trait;
+pub use chrono;
+pub use chrono_tz;
 pub use chrono_tz::Tz;
 pub use http;
+pub use serde_json;

@@ -114,6 +114,32 @@ impl fmt::Display for Money {
     }
 }
 
+/// Reads the `Display` form back, `<amount> <currency>` (`100.50 PHP`),
+/// the amount exactly ([`parse_amount`]: no sign, scale kept).
+///
+/// ```
+/// use payout_core::Money;
+/// let m: Money = "100.50 PHP".parse()?;
+/// assert_eq!(m.to_string(), "100.50 PHP");
+/// assert!("100.50".parse::<Money>().is_err());
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for Money {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let (amount, currency) = s.split_once(' ').ok_or_else(|| {
+            Error::validation(
+                "money",
+                format!(
+                    "must be an amount and a currency code separated by one space, such as 100.50 PHP (got {:?})",
+                    crate::error::excerpt(s.as_bytes(), 48)
+                ),
+            )
+        })?;
+        Ok(Self::new(parse_amount(amount)?, currency.parse()?))
+    }
+}
+
 /// Parses an amount exactly from its decimal text, strictly.
 ///
 /// Accepted: plain decimal text `digits[.digits]` (`"300.00"`, `"3.0000"`,

@@ -64,7 +64,7 @@ pub fn transience(error: &Error) -> Transience {
 ///
 /// ```
 /// use payout_core::{Error, Operation, retry::{may_retry, Idempotency}};
-/// let timeout = Error::NoAnswer { operation: Operation::CreatePayout, message: "timed out".into() };
+/// let timeout = Error::no_answer(Operation::CreatePayout, "timed out");
 /// assert!(!may_retry(Idempotency::MovesMoney, &timeout));
 /// assert!(may_retry(Idempotency::KeyedCreate, &timeout));
 /// ```
@@ -201,10 +201,7 @@ mod tests {
     fn the_table() {
         let q = Operation::QueryPayout;
         let c = Operation::CreatePayout;
-        let timeout = |operation| Error::NoAnswer {
-            operation,
-            message: "timed out".into(),
-        };
+        let timeout = |operation| Error::no_answer(operation, "timed out");
         assert!(may_retry(Idempotency::Idempotent, &timeout(q)));
         assert!(!may_retry(Idempotency::MovesMoney, &timeout(c)));
         assert!(may_retry(Idempotency::KeyedCreate, &timeout(c)));

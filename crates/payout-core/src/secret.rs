@@ -48,9 +48,83 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Reads a string. Any other value is refused **without quoting it**
+/// (serde's usual message would show a mistyped secret):
+///
+/// ```
+/// use payout_core::Secret;
+/// let err = serde_json::from_str::<Secret>("12345678901234").unwrap_err().to_string();
+/// assert!(!err.contains("12345678901234"), "{err}");
+/// assert_eq!(serde_json::from_str::<Secret>(r#""s3cr3t""#).unwrap().expose(), "s3cr3t");
+/// ```
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Secret)
+        // `deserialize_any`: some formats refuse a mistyped value themselves,
+        // quoting it, when asked for a string.
+        d.deserialize_any(SecretVisitor)
+    }
+}
+
+/// Accepts strings only, and never shows what it refuses.
+struct SecretVisitor;
+
+impl SecretVisitor {
+    fn refuse<E: serde::de::Error>(&self) -> Result<Secret, E> {
+        Err(E::custom(
+            "invalid type: a secret must be a string (value not shown)",
+        ))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for SecretVisitor {
+    type Value = Secret;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Secret, E> {
+        Ok(Secret(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Secret, E> {
+        Ok(Secret(v))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Secret, E> {
+        self.refuse()
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Secret, E> {
+        self.refuse()
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<Secret, E> {
+        self.refuse()
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Secret, E> {
+        self.refuse()
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<Secret, E> {
+        self.refuse()
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Secret, E> {
+        self.refuse()
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<Secret, E> {
+        self.refuse()
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Secret, A::Error> {
+        self.refuse()
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Secret, A::Error> {
+        self.refuse()
     }
 }
 

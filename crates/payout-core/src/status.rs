@@ -3,12 +3,15 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::error::Error;
 use crate::money::{Currency, Decimal};
+use crate::names::{deserialize_from_str, parse_name};
 use crate::trade_no::TradeNo;
 
 /// Where a payout stands.
@@ -20,7 +23,7 @@ use crate::trade_no::TradeNo;
 /// event. [`PayoutState::Unknown`] means the provider sent a status no
 /// table lists: it is **not** a failure (a payout wrongly reported failed
 /// may be re-sent and pay twice); keep polling or ask the provider.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PayoutState {
@@ -78,7 +81,7 @@ impl PayoutState {
         )
     }
 
-    /// The stable lower-case name used in JSON output.
+    /// The stable lower-case name: its `Display`, `FromStr` and serde form.
     pub fn as_str(&self) -> &'static str {
         match self {
             PayoutState::Processing => "processing",
@@ -97,14 +100,48 @@ impl fmt::Display for PayoutState {
     }
 }
 
+/// Reads [`PayoutState::as_str`] back.
+///
+/// ```
+/// use payout_core::PayoutState;
+/// assert_eq!("reversed".parse::<PayoutState>()?, PayoutState::Reversed);
+/// assert!("paid".parse::<PayoutState>().is_err());
+/// # Ok::<(), payout_core::Error>(())
+/// ```
+impl FromStr for PayoutState {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_name("state", s, &Self::ALL, Self::as_str)
+    }
+}
+
 /// A wall-clock time in a region's own time zone, as providers report
 /// `successTime` (`yyyy-MM-dd HH:mm:ss`, no offset on the wire).
+///
+/// Its text form (`Display`, `FromStr`, serde) is RFC 9557: an RFC 3339
+/// date-time **with its UTC offset**, followed by the IANA zone in
+/// brackets, `2024-10-12T12:59:32+07:00[Asia/Jakarta]`, the form
+/// `java.time.ZonedDateTime` and JavaScript's Temporal read. Fractional
+/// seconds appear only when present. The provider's own text is
+/// [`LocalTime::local_string`].
+///
+/// The offset is the zone's at that local time; for a time repeated when
+/// clocks go back, the earlier one (as [`LocalTime::to_utc`]); for a time
+/// skipped when clocks go forward (which no provider should report), the
+/// offset before the change, the reading RFC 9557 and Temporal call
+/// "compatible". Reading back checks that the offset is one of these.
+/// An offset with seconds (local mean time, before about 1900) is written
+/// rounded to the minute, as RFC 3339 has no seconds in offsets.
 ///
 /// ```
 /// use payout_core::LocalTime;
 /// let t = LocalTime::parse("2024-10-12 12:59:32", chrono_tz::Asia::Jakarta).unwrap();
-/// assert_eq!(t.to_string(), "2024-10-12 12:59:32");
+/// assert_eq!(t.to_string(), "2024-10-12T12:59:32+07:00[Asia/Jakarta]");
+/// assert_eq!(t.local_string(), "2024-10-12 12:59:32");
 /// assert_eq!(t.to_utc().unwrap().to_rfc3339(), "2024-10-12T05:59:32+00:00");
+/// assert_eq!(t.to_string().parse::<LocalTime>()?, t);
+/// assert!("2024-10-12T12:59:32+08:00[Asia/Jakarta]".parse::<LocalTime>().is_err());
+/// # Ok::<(), payout_core::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LocalTime {
@@ -117,6 +154,10 @@ pub struct LocalTime {
 impl LocalTime {
     /// The wire format of `successTime`.
     pub const FORMAT: &'static str = "%Y-%m-%d %H:%M:%S";
+
+    /// The format of the date-time part of the text form (fraction only
+    /// when present, then the offset).
+    const RFC3339: &'static str = "%Y-%m-%dT%H:%M:%S%.f%:z";
 
     /// Parses `yyyy-MM-dd HH:mm:ss` in `zone`; `None` when the text does not
     /// have that shape.
@@ -134,11 +175,112 @@ impl LocalTime {
             .earliest()
             .map(|t| t.with_timezone(&Utc))
     }
+
+    /// The local time as providers send it, `yyyy-MM-dd HH:mm:ss` (no
+    /// zone, no fraction).
+    pub fn local_string(&self) -> String {
+        self.local.format(Self::FORMAT).to_string()
+    }
+
+    /// The UTC offset the text form carries (see the type's page).
+    pub fn offset(&self) -> FixedOffset {
+        match self.zone.from_local_datetime(&self.local) {
+            LocalResult::Single(t) => t.offset().fix(),
+            LocalResult::Ambiguous(earlier, _) => earlier.offset().fix(),
+            LocalResult::None => self.offset_before_gap(),
+        }
+    }
+
+    /// The offset in force a day before `local`: before the change that
+    /// skipped it.
+    fn offset_before_gap(&self) -> FixedOffset {
+        let before = self.local - TimeDelta::days(1);
+        self.zone
+            .from_local_datetime(&before)
+            .earliest()
+            .map(|t| t.offset().fix())
+            .unwrap_or_else(|| self.zone.offset_from_utc_datetime(&self.local).fix())
+    }
+
+    /// Whether `offset` may accompany this local time (see the type's
+    /// page). RFC 3339 offsets have whole minutes: an offset with seconds
+    /// (local mean time, before 1900 or so) is written, and compared,
+    /// rounded to the nearest minute.
+    fn admits(&self, offset: FixedOffset) -> bool {
+        let minutes = |o: FixedOffset| {
+            let secs = o.local_minus_utc();
+            secs.signum() * ((secs.abs() + 30) / 60)
+        };
+        let same = |candidate: FixedOffset| minutes(candidate) == minutes(offset);
+        match self.zone.from_local_datetime(&self.local) {
+            LocalResult::Single(t) => same(t.offset().fix()),
+            LocalResult::Ambiguous(a, b) => same(a.offset().fix()) || same(b.offset().fix()),
+            LocalResult::None => same(self.offset_before_gap()),
+        }
+    }
 }
 
 impl fmt::Display for LocalTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.local.format(Self::FORMAT))
+        let with_offset = self.offset().from_local_datetime(&self.local).single();
+        match with_offset {
+            Some(t) => write!(f, "{}[{}]", t.format(Self::RFC3339), self.zone.name()),
+            // Unreachable (a fixed offset maps every local time to one
+            // instant); the local time and zone are still worth writing.
+            None => write!(
+                f,
+                "{}[{}]",
+                self.local.format("%Y-%m-%dT%H:%M:%S%.f"),
+                self.zone.name()
+            ),
+        }
+    }
+}
+
+/// Reads the text form back: `yyyy-MM-ddTHH:mm:ss[.fff]±hh:mm[Zone/Name]`.
+///
+/// # Errors
+/// [`Error::Validation`] naming `local_time`: a malformed date-time, an
+/// unknown IANA zone, or an offset the zone does not have at that time.
+impl FromStr for LocalTime {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let bad = |rule: String| Error::validation("local_time", rule);
+        let shown = || crate::error::excerpt(s.as_bytes(), 64);
+        let (stamp, zone) = s
+            .strip_suffix(']')
+            .and_then(|rest| rest.split_once('['))
+            .ok_or_else(|| {
+                bad(format!(
+                    "must be an RFC 3339 date-time with offset followed by the IANA zone in brackets, such as 2024-10-12T12:59:32+07:00[Asia/Jakarta] (got {:?})",
+                    shown()
+                ))
+            })?;
+        let zone: Tz = zone.parse().map_err(|_| {
+            bad(format!(
+                "names no IANA time zone known to the SDK (got {:?})",
+                shown()
+            ))
+        })?;
+        let at = DateTime::parse_from_str(stamp, Self::RFC3339).map_err(|e| {
+            bad(format!(
+                "is not an RFC 3339 date-time with offset ({e}; got {:?})",
+                shown()
+            ))
+        })?;
+        let time = Self {
+            local: at.naive_local(),
+            zone,
+        };
+        if !time.admits(*at.offset()) {
+            return Err(bad(format!(
+                "offset {} is not the offset of {} at that time (got {:?})",
+                at.offset(),
+                zone.name(),
+                shown()
+            )));
+        }
+        Ok(time)
     }
 }
 
@@ -153,9 +295,16 @@ impl fmt::Debug for LocalTime {
     }
 }
 
+/// Serialized as its text form (see the type's page).
 impl Serialize for LocalTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_from_str(d)
     }
 }
 
@@ -163,7 +312,10 @@ impl Serialize for LocalTime {
 ///
 /// `state` is the SDK's reading of `provider_status`; both are kept so that
 /// nothing the provider said is lost.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// Serialized and read back exactly: amounts as decimal strings keeping
+/// their scale (`"100.50"`), `success_time` in [`LocalTime`]'s text form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PayoutStatus {
     /// The provider's id (`paypro`, `vexora`, ...); borrowed from the

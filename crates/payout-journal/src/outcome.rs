@@ -183,16 +183,10 @@ mod tests {
         );
         let unknown = Error::OutcomeUnknown {
             trade_no: TradeNo::new("T1").unwrap(),
-            cause: Box::new(Error::NoAnswer {
-                operation: Operation::CreatePayout,
-                message: "timeout".into(),
-            }),
+            cause: Box::new(Error::no_answer(Operation::CreatePayout, "timeout")),
         };
         assert_eq!(create_event(&Err(unknown), 1), Event::OutcomeUnknown);
-        let not_sent = Error::NotSent {
-            operation: Operation::CreatePayout,
-            message: "refused".into(),
-        };
+        let not_sent = Error::not_sent(Operation::CreatePayout, "refused");
         assert_eq!(create_event(&Err(not_sent), 1), Event::NotSent);
         let http = Error::HttpStatus {
             operation: Operation::CreatePayout,
@@ -212,10 +206,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let timeout = Error::NoAnswer {
-            operation: Operation::QueryPayout,
-            message: "timeout".into(),
-        };
+        let timeout = Error::no_answer(Operation::QueryPayout, "timeout");
         assert_eq!(query_reading(&Err(timeout), true), QueryReading::NoAnswer);
     }
 

@@ -146,7 +146,7 @@ impl Platform {
         }
     }
 
-    /// [`PlatformProvider::parse_query`] through the general reading of the
+    /// [`Platform::parse_query`] through the general reading of the
     /// envelope and `data` (every shape, every error).
     fn parse_query_general(&self, trade_no: &TradeNo, body: &[u8]) -> Result<PayoutStatus, Error> {
         let op = Operation::QueryPayout;
@@ -259,7 +259,7 @@ impl Platform {
     /// `availablAmount`, `freezeAmount`, `unsettledAmount`).
     ///
     /// # Errors
-    /// As [`PlatformProvider::parse_query`].
+    /// As [`Platform::parse_query`].
     pub fn parse_balance(&self, body: &[u8]) -> Result<Balance, Error> {
         let op = Operation::Balance;
         let data = Envelope::decode(op, body)?.into_data(op)?;
@@ -339,6 +339,14 @@ impl PayoutProtocol for Platform {
 
     fn region(&self) -> &str {
         self.region.id
+    }
+
+    /// The merchant number (logged masked by the connector).
+    fn account(&self) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(name, _)| *name == crate::wire::MERCHANT_HEADER)
+            .and_then(|(_, value)| value.to_str().ok())
     }
 
     fn capabilities(&self) -> Capabilities {

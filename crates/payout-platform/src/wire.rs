@@ -25,11 +25,13 @@ pub const SIGN_KEY: &str = "sign";
 /// [`Error::Config`] when `merchant_no` cannot be a header value (it must
 /// be the digits the provider issued).
 pub fn merchant_headers(merchant_no: &str) -> Result<HeaderList, Error> {
-    let value = HeaderValue::from_str(merchant_no).map_err(|_| {
+    let mut value = HeaderValue::from_str(merchant_no).map_err(|_| {
         Error::config(format!(
             "merchant number {merchant_no:?} cannot be sent in a header; it must be the digits the provider issued (PAYOUT_MERCHANT_NO)"
         ))
     })?;
+    // An account number: no HTTP library's log, and no `Debug`, shows it.
+    value.set_sensitive(true);
     Ok(Arc::new([(MERCHANT_HEADER, value)]))
 }
 
@@ -80,8 +82,11 @@ pub fn signed_request(
 /// `headers` plus the signature header (hex digits are always a valid
 /// value), in one allocation.
 fn with_header(headers: &HeaderList, name: &'static str, sign: &str) -> Result<HeaderList, Error> {
-    let value = HeaderValue::from_str(sign)
+    let mut value = HeaderValue::from_str(sign)
         .map_err(|_| Error::config("the signature is not a valid header value"))?;
+    // Not a secret, but a credential for this one request: no HTTP
+    // library's log may print it.
+    value.set_sensitive(true);
     Ok(headers
         .iter()
         .cloned()

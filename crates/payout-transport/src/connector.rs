@@ -4,17 +4,20 @@
 //! provider: the create-outcome rules, duplicate detection, cancel by trade
 //! number, and one `tracing` span per operation.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
 use payout_core::async_trait;
 use payout_core::{
-    Balance, CallbackError, CallbackReply, Capabilities, Clock, CreatePayout, Error, Idempotency,
-    Operation, PayoutProvider, PayoutRef, PayoutStatus, PayoutUpdate, SystemClock, TradeNo,
+    mask_account, Balance, CallbackError, CallbackReply, Capabilities, Clock, CreatePayout, Error,
+    Idempotency, Operation, PayoutProvider, PayoutRef, PayoutStatus, PayoutUpdate, SystemClock,
+    TradeNo,
 };
 use tracing::Instrument;
 
-use crate::client::{HttpTransport, WireRequest, WireResponse};
+use crate::client::{HttpTransport, Tally, WireRequest, WireResponse};
+use crate::metrics;
 
 /// One provider's protocol for one account and region: **pure** functions
 /// from domain values to exact HTTP requests, and from HTTP answers to
@@ -31,6 +34,12 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     fn id(&self) -> &'static str;
     /// The region configured.
     fn region(&self) -> &str;
+    /// The account the calls act for (the platform's merchant number,
+    /// Xendit's sub-account), where there is one. The connector logs it
+    /// masked ([`payout_core::mask_account`]) on every operation's span.
+    fn account(&self) -> Option<&str> {
+        None
+    }
     /// What the provider declares.
     fn capabilities(&self) -> Capabilities;
 
@@ -229,6 +238,15 @@ pub fn unsupported(provider: &str, region: &str, operation: Operation) -> Error 
 /// A [`PayoutProtocol`] on an [`HttpTransport`]: a complete
 /// [`PayoutProvider`].
 ///
+/// Every operation runs in one `INFO` span, `payout.create`,
+/// `payout.query`, `payout.balance`, `payout.cancel` or `payout.callback`,
+/// with the fields `provider`, `region`, `account` (masked), `trade_no`
+/// (where known), `attempts` (HTTP attempts, retries and a duplicate
+/// check included), `outcome` (the state reached, `ok`, the error's phase,
+/// `unknown`; for callbacks the verdict) and `latency_ms`. An unknown
+/// create outcome is logged at `WARN`. With the `metrics` feature, the same
+/// is counted ([`crate::metrics`]).
+///
 /// ```no_run
 /// # fn run<P: payout_transport::PayoutProtocol>(protocol: P) -> Result<(), payout_core::Error> {
 /// use payout_transport::{Connector, HttpTransport, TransportConfig};
@@ -240,15 +258,59 @@ pub struct Connector<P> {
     protocol: P,
     transport: HttpTransport,
     clock: Arc<dyn Clock>,
+    /// The protocol's account, masked once.
+    account: String,
+}
+
+/// Declares an operation's span (span names must be literals).
+macro_rules! operation_span {
+    ($name:literal, $protocol:expr, $account:expr) => {
+        tracing::info_span!(
+            $name,
+            provider = $protocol.id(),
+            region = $protocol.region(),
+            account = $account,
+            trade_no = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            latency_ms = tracing::field::Empty
+        )
+    };
+}
+
+/// What an operation's result says for its span: the outcome, and the
+/// trade number when the result names it.
+trait Described {
+    fn outcome(&self) -> &'static str;
+    fn trade_no(&self) -> Option<&TradeNo> {
+        None
+    }
+}
+
+impl Described for PayoutStatus {
+    fn outcome(&self) -> &'static str {
+        self.state.as_str()
+    }
+    fn trade_no(&self) -> Option<&TradeNo> {
+        Some(&self.trade_no)
+    }
+}
+
+impl Described for Balance {
+    fn outcome(&self) -> &'static str {
+        "ok"
+    }
 }
 
 impl<P: PayoutProtocol> Connector<P> {
     /// Connects `protocol` to `transport`.
     pub fn new(protocol: P, transport: HttpTransport) -> Self {
+        let account = mask_account(protocol.account().unwrap_or_default());
         Self {
             protocol,
             transport,
             clock: Arc::new(SystemClock),
+            account,
         }
     }
 
@@ -272,108 +334,112 @@ impl<P: PayoutProtocol> Connector<P> {
         self.clock.now_millis()
     }
 
-    fn span(&self, name: &'static str, trade_no: Option<&str>) -> tracing::Span {
-        let p = &self.protocol;
-        let trade_no = trade_no.unwrap_or("");
-        match name {
-            "payout.create" => {
-                tracing::info_span!(
-                    "payout.create",
-                    provider = p.id(),
-                    region = p.region(),
-                    trade_no,
-                    outcome = tracing::field::Empty,
-                    latency_ms = tracing::field::Empty
-                )
-            }
-            "payout.query" => {
-                tracing::info_span!(
-                    "payout.query",
-                    provider = p.id(),
-                    region = p.region(),
-                    trade_no,
-                    outcome = tracing::field::Empty,
-                    latency_ms = tracing::field::Empty
-                )
-            }
-            "payout.cancel" => {
-                tracing::info_span!(
-                    "payout.cancel",
-                    provider = p.id(),
-                    region = p.region(),
-                    trade_no,
-                    outcome = tracing::field::Empty,
-                    latency_ms = tracing::field::Empty
-                )
-            }
-            _ => {
-                tracing::info_span!(
-                    "payout.balance",
-                    provider = p.id(),
-                    region = p.region(),
-                    outcome = tracing::field::Empty,
-                    latency_ms = tracing::field::Empty
-                )
-            }
+    fn span(&self, operation: Operation, trade_no: Option<&TradeNo>) -> tracing::Span {
+        let (p, account) = (&self.protocol, self.account.as_str());
+        let span = match operation {
+            Operation::CreatePayout => operation_span!("payout.create", p, account),
+            Operation::CancelPayout => operation_span!("payout.cancel", p, account),
+            Operation::Balance => operation_span!("payout.balance", p, account),
+            Operation::Callback => operation_span!("payout.callback", p, account),
+            _ => operation_span!("payout.query", p, account),
+        };
+        if let Some(t) = trade_no {
+            span.record("trade_no", t.as_str());
         }
+        span
     }
 
-    /// Runs `work` inside the operation's span and records its outcome and
-    /// latency on it.
-    async fn observed<T>(
-        &self,
-        span: tracing::Span,
-        work: impl std::future::Future<Output = Result<T, Error>>,
-        outcome: impl Fn(&T) -> &'static str,
-    ) -> Result<T, Error> {
+    /// Runs `work` (given the operation's tally) inside the operation's
+    /// span and records its attempts, outcome and latency on it (and in
+    /// metrics).
+    async fn observed<'a, T: Described, F>(
+        &'a self,
+        operation: Operation,
+        trade_no: Option<&TradeNo>,
+        work: impl FnOnce(&'a Tally) -> F,
+        tally: &'a Tally,
+    ) -> Result<T, Error>
+    where
+        F: std::future::Future<Output = Result<T, Error>> + 'a,
+    {
+        let span = self.span(operation, trade_no);
         let started = Instant::now();
-        let result = work.instrument(span.clone()).await;
-        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let result = work(tally).instrument(span.clone()).await;
+        let elapsed = started.elapsed();
+        let latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        let attempts = tally.attempts.load(Ordering::Relaxed);
         span.record("latency_ms", latency_ms);
+        span.record("attempts", attempts);
         let _enter = span.enter();
-        match &result {
+        let outcome = match &result {
             Ok(v) => {
-                span.record("outcome", outcome(v));
-                tracing::info!(latency_ms, "done");
+                if let (None, Some(t)) = (trade_no, v.trade_no()) {
+                    span.record("trade_no", t.as_str());
+                }
+                let outcome = v.outcome();
+                span.record("outcome", outcome);
+                tracing::info!(attempts, latency_ms, outcome, "done");
+                outcome
             }
             Err(e) if e.is_outcome_unknown() => {
                 span.record("outcome", "unknown");
-                tracing::warn!(error = %e, latency_ms, "outcome unknown: query before any retry");
+                tracing::warn!(error = %e, attempts, latency_ms, "outcome unknown: query before any retry");
+                "unknown"
             }
             Err(e) => {
-                span.record("outcome", e.phase());
-                tracing::info!(error = %e, latency_ms, "failed");
+                let outcome = e.phase();
+                span.record("outcome", outcome);
+                tracing::info!(error = %e, attempts, latency_ms, outcome, "failed");
+                outcome
             }
-        }
+        };
+        metrics::operation(&metrics::Finished {
+            provider: self.protocol.id(),
+            region: self.protocol.region(),
+            operation: operation.as_str(),
+            outcome,
+            retries: attempts.saturating_sub(tally.requests.load(Ordering::Relaxed)),
+            elapsed,
+        });
         result
     }
 
-    async fn query_inner(&self, trade_no: &TradeNo) -> Result<PayoutStatus, Error> {
+    async fn query_inner(&self, trade_no: &TradeNo, tally: &Tally) -> Result<PayoutStatus, Error> {
         self.protocol.capabilities().trade_no.check(trade_no)?;
         let req = self.protocol.build_query(trade_no, self.now())?;
         self.transport
-            .execute(
+            .execute_counted(
                 Operation::QueryPayout,
                 &req,
                 Idempotency::Idempotent,
                 |resp| self.protocol.parse_query(trade_no, resp),
+                tally,
             )
             .await
     }
 
-    async fn query_id_inner(&self, provider_id: &str) -> Result<PayoutStatus, Error> {
+    async fn query_id_inner(
+        &self,
+        provider_id: &str,
+        tally: &Tally,
+    ) -> Result<PayoutStatus, Error> {
         let req = self.protocol.build_query_by_id(provider_id, self.now())?;
         self.transport
-            .execute(
+            .execute_counted(
                 Operation::QueryPayout,
                 &req,
                 Idempotency::Idempotent,
                 |resp| self.protocol.parse_query_by_id(provider_id, resp),
+                tally,
             )
             .await
     }
 
-    async fn create_inner(&self, order: &CreatePayout) -> Result<PayoutStatus, Error> {
+    async fn create_inner(
+        &self,
+        order: &CreatePayout,
+        tally: &Tally,
+    ) -> Result<PayoutStatus, Error> {
         let caps = self.protocol.capabilities();
         caps.trade_no.check(&order.trade_no)?;
         let req = self.protocol.build_create(order, self.now())?;
@@ -383,11 +449,12 @@ impl<P: PayoutProtocol> Connector<P> {
         };
         let result = self
             .transport
-            .execute(
+            .execute_counted(
                 Operation::CreatePayout,
                 &req,
                 caps.create_dedup.idempotency(),
                 |resp| self.protocol.parse_create(order, resp),
+                tally,
             )
             .await;
         match result {
@@ -399,7 +466,7 @@ impl<P: PayoutProtocol> Connector<P> {
             Err(rejected @ Error::Rejected { .. }) => {
                 // A refusal proves this request placed nothing, not that no
                 // payout exists under the trade number: ask before answering.
-                match self.query_inner(&order.trade_no).await {
+                match self.query_inner(&order.trade_no, tally).await {
                     Ok(existing) => {
                         tracing::warn!(trade_no = %order.trade_no, state = %existing.state, "create refused: a payout already exists under this trade number");
                         Err(Error::Duplicate {
@@ -418,20 +485,19 @@ impl<P: PayoutProtocol> Connector<P> {
         }
     }
 
-    async fn cancel_inner(&self, target: &PayoutRef) -> Result<PayoutStatus, Error> {
+    async fn cancel_inner(&self, target: &PayoutRef, tally: &Tally) -> Result<PayoutStatus, Error> {
         let id = match target {
             PayoutRef::ProviderId(id) => id.clone(),
-            PayoutRef::TradeNo(t) => {
-                self.query_inner(t)
-                    .await?
-                    .platform_trade_no
-                    .ok_or_else(|| Error::InvalidResponse {
-                        operation: Operation::CancelPayout,
-                        message: format!(
-                            "the provider's answer for {t} carries no payout id to cancel"
-                        ),
-                    })?
-            }
+            PayoutRef::TradeNo(t) => self
+                .query_inner(t, tally)
+                .await?
+                .platform_trade_no
+                .ok_or_else(|| Error::InvalidResponse {
+                    operation: Operation::CancelPayout,
+                    message: format!(
+                        "the provider's answer for {t} carries no payout id to cancel"
+                    ),
+                })?,
             other => {
                 return Err(Error::validation(
                     "payout",
@@ -442,23 +508,54 @@ impl<P: PayoutProtocol> Connector<P> {
         let req = self.protocol.build_cancel(&id, self.now())?;
         let result = self
             .transport
-            .execute(
+            .execute_counted(
                 Operation::CancelPayout,
                 &req,
                 Idempotency::Idempotent,
                 |resp| self.protocol.parse_cancel(&id, resp),
+                tally,
             )
             .await;
         match result {
             // A refusal may answer a repeat of a cancel that already took
             // effect (its first answer lost): ask before saying "not
             // cancelled".
-            Err(refused @ Error::Rejected { .. }) => match self.query_id_inner(&id).await {
+            Err(refused @ Error::Rejected { .. }) => match self.query_id_inner(&id, tally).await {
                 Ok(status) if status.state == payout_core::PayoutState::Cancelled => Ok(status),
                 _ => Err(refused),
             },
             other => other,
         }
+    }
+
+    async fn balance_in_inner(
+        &self,
+        currency: payout_core::Currency,
+        tally: &Tally,
+    ) -> Result<Balance, Error> {
+        let req = self.protocol.build_balance_in(currency, self.now())?;
+        self.transport
+            .execute_counted(
+                Operation::Balance,
+                &req,
+                Idempotency::Idempotent,
+                |resp| self.protocol.parse_balance_in(currency, resp),
+                tally,
+            )
+            .await
+    }
+
+    async fn balance_inner(&self, tally: &Tally) -> Result<Balance, Error> {
+        let req = self.protocol.build_balance(self.now())?;
+        self.transport
+            .execute_counted(
+                Operation::Balance,
+                &req,
+                Idempotency::Idempotent,
+                |resp| self.protocol.parse_balance(resp),
+                tally,
+            )
+            .await
     }
 }
 
@@ -470,10 +567,6 @@ impl<P> std::ops::Deref for Connector<P> {
     fn deref(&self) -> &P {
         &self.protocol
     }
-}
-
-fn state_name(status: &PayoutStatus) -> &'static str {
-    status.state.as_str()
 }
 
 #[async_trait]
@@ -491,15 +584,25 @@ impl<P: PayoutProtocol> PayoutProvider for Connector<P> {
     }
 
     async fn query_payout(&self, trade_no: &TradeNo) -> Result<PayoutStatus, Error> {
-        let span = self.span("payout.query", Some(trade_no.as_str()));
-        self.observed(span, self.query_inner(trade_no), state_name)
-            .await
+        let tally = Tally::default();
+        self.observed(
+            Operation::QueryPayout,
+            Some(trade_no),
+            |t| self.query_inner(trade_no, t),
+            &tally,
+        )
+        .await
     }
 
     async fn query_by_provider_id(&self, provider_id: &str) -> Result<PayoutStatus, Error> {
-        let span = self.span("payout.query", None);
-        self.observed(span, self.query_id_inner(provider_id), state_name)
-            .await
+        let tally = Tally::default();
+        self.observed(
+            Operation::QueryPayout,
+            None,
+            |t| self.query_id_inner(provider_id, t),
+            &tally,
+        )
+        .await
     }
 
     fn validate_payout(&self, request: &CreatePayout) -> Result<(), Error> {
@@ -511,22 +614,20 @@ impl<P: PayoutProtocol> PayoutProvider for Connector<P> {
     }
 
     async fn create_payout(&self, order: &CreatePayout) -> Result<PayoutStatus, Error> {
-        let span = self.span("payout.create", Some(order.trade_no.as_str()));
-        self.observed(span, self.create_inner(order), state_name)
-            .await
+        let tally = Tally::default();
+        self.observed(
+            Operation::CreatePayout,
+            Some(&order.trade_no),
+            |t| self.create_inner(order, t),
+            &tally,
+        )
+        .await
     }
 
     async fn balance(&self) -> Result<Balance, Error> {
-        let span = self.span("payout.balance", None);
-        let work = async {
-            let req = self.protocol.build_balance(self.now())?;
-            self.transport
-                .execute(Operation::Balance, &req, Idempotency::Idempotent, |resp| {
-                    self.protocol.parse_balance(resp)
-                })
-                .await
-        };
-        self.observed(span, work, |_| "ok").await
+        let tally = Tally::default();
+        self.observed(Operation::Balance, None, |t| self.balance_inner(t), &tally)
+            .await
     }
 
     async fn balance_in(&self, currency: payout_core::Currency) -> Result<Balance, Error> {
@@ -538,34 +639,63 @@ impl<P: PayoutProtocol> PayoutProvider for Connector<P> {
         if own == Some(currency) {
             return self.balance().await;
         }
-        let span = self.span("payout.balance", None);
-        let work = async {
-            let req = self.protocol.build_balance_in(currency, self.now())?;
-            self.transport
-                .execute(Operation::Balance, &req, Idempotency::Idempotent, |resp| {
-                    self.protocol.parse_balance_in(currency, resp)
-                })
-                .await
-        };
-        self.observed(span, work, |_| "ok").await
+        let tally = Tally::default();
+        self.observed(
+            Operation::Balance,
+            None,
+            |t| self.balance_in_inner(currency, t),
+            &tally,
+        )
+        .await
     }
 
     async fn cancel_payout(&self, target: &PayoutRef) -> Result<PayoutStatus, Error> {
         let trade_no = match target {
-            PayoutRef::TradeNo(t) => Some(t.as_str()),
+            PayoutRef::TradeNo(t) => Some(t),
             _ => None,
         };
-        let span = self.span("payout.cancel", trade_no);
-        self.observed(span, self.cancel_inner(target), state_name)
-            .await
+        let tally = Tally::default();
+        self.observed(
+            Operation::CancelPayout,
+            trade_no,
+            |t| self.cancel_inner(target, t),
+            &tally,
+        )
+        .await
     }
 
+    /// Verifies in a `payout.callback` span whose `outcome` is the verdict
+    /// (`verified`, or [`CallbackError::kind`]); a refused callback is
+    /// logged at `WARN` (forged, tampered, or a secret out of date), an
+    /// unsigned or ignored one at `INFO`.
     fn verify_callback(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<PayoutUpdate, CallbackError> {
-        self.protocol.verify_callback(headers, body)
+        let span = self.span(Operation::Callback, None);
+        let _enter = span.enter();
+        let result = self.protocol.verify_callback(headers, body);
+        let (verdict, update) = match &result {
+            Ok(update) => ("verified", Some(update)),
+            Err(CallbackError::Unsigned(update)) => ("unsigned", Some(&**update)),
+            Err(e) => (e.kind(), None),
+        };
+        if let Some(u) = update {
+            span.record("trade_no", u.status.trade_no.as_str());
+        }
+        span.record("outcome", verdict);
+        match &result {
+            Ok(update) => {
+                tracing::info!(state = %update.status.state, verdict, "callback verified")
+            }
+            Err(e @ (CallbackError::Unsigned(_) | CallbackError::Ignored(_))) => {
+                tracing::info!(verdict, error = %e, "callback not applied as is")
+            }
+            Err(e) => tracing::warn!(verdict, error = %e, "callback refused"),
+        }
+        metrics::callback(self.protocol.id(), self.protocol.region(), verdict);
+        result
     }
 
     fn callback_ack(&self) -> CallbackReply {

@@ -7,12 +7,19 @@
 
 pub mod client;
 pub mod connector;
+pub mod metrics;
 pub mod sign;
 
 pub use client::{
-    HeaderList, HttpTransport, Idempotency, RequestUrl, RetryPolicy, TransportConfig, WireRequest,
-    WireResponse,
+    AuditEvent, AuditHook, HeaderList, HttpTransport, Idempotency, RequestUrl, RetryPolicy,
+    TransportConfig, WireRequest, WireResponse,
 };
 pub use connector::{unsupported, Connector, PayoutProtocol};
 pub use payout_core::Secret;
+
+// Foreign types of this crate's public signatures, so that users need no
+// version-matched dependency of their own.
+pub use bytes;
+pub use payout_core::http;
+pub use reqwest;
 pub use sign::{HmacSha256Signer, Md5SortedSigner, Signature, Signer};

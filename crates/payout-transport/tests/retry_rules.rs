@@ -26,20 +26,8 @@ fn http(status: u16) -> Error {
 fn cases() -> Vec<(Error, bool)> {
     let msg = || "m".to_owned();
     vec![
-        (
-            Error::NotSent {
-                operation: op(),
-                message: msg(),
-            },
-            true,
-        ),
-        (
-            Error::NoAnswer {
-                operation: op(),
-                message: msg(),
-            },
-            true,
-        ),
+        (Error::not_sent(op(), msg()), true),
+        (Error::no_answer(op(), msg()), true),
         (http(500), true),
         (http(502), true),
         (http(503), true),

@@ -83,6 +83,15 @@ pub struct Config {
     /// Provider-specific settings.
     #[serde(default)]
     pub extra: BTreeMap<String, String>,
+    /// Headers added to every request to this provider (an egress
+    /// gateway's route or credential, a tenant tag): TOML
+    /// `headers = { "X-Egress-Route" = "payouts-eu" }`. Values are kept as
+    /// [`Secret`]s (masked in `Debug`); a value whose name looks like a
+    /// credential is also marked sensitive on the wire
+    /// ([`TransportConfig::header`] has the rules). Checked when the
+    /// provider is built.
+    #[serde(default)]
+    pub headers: BTreeMap<String, Secret>,
 }
 
 /// An environment variable read by [`Config::apply_env`].
@@ -161,9 +170,12 @@ impl Config {
                 "cannot read configuration file {}: {e}",
                 path.display()
             ))
+            .with_source(e)
         })?;
         Self::from_toml_str(&text).map_err(|e| match e {
-            Error::Config { message } => Error::config(format!("{}: {message}", path.display())),
+            Error::Config { message, .. } => {
+                Error::config(format!("{}: {message}", path.display()))
+            }
             other => other,
         })
     }
@@ -292,14 +304,26 @@ impl Config {
     }
 
     /// The transport part.
-    pub fn transport(&self) -> TransportConfig {
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an extra header that cannot be sent (see
+    /// [`TransportConfig::header`]).
+    pub fn transport(&self) -> Result<TransportConfig, Error> {
         self.transport_over(&TransportConfig::default())
     }
 
     /// This configuration's transport settings laid over `base`: every
-    /// setting given here wins, the others stay as in `base`.
-    pub fn transport_over(&self, base: &TransportConfig) -> TransportConfig {
+    /// setting given here wins, the others stay as in `base` (its audit
+    /// observer included); extra headers are added to `base`'s, replacing
+    /// one of the same name.
+    ///
+    /// # Errors
+    /// As [`Config::transport`].
+    pub fn transport_over(&self, base: &TransportConfig) -> Result<TransportConfig, Error> {
         let mut t = base.clone();
+        for (name, value) in &self.headers {
+            t = t.header(name, value.expose())?;
+        }
         if let Some(ms) = self.timeout_ms {
             t = t.timeout(Duration::from_millis(ms));
         }
@@ -316,7 +340,7 @@ impl Config {
         if let Some(n) = self.max_response_bytes {
             t = t.max_response_bytes(n);
         }
-        t
+        Ok(t)
     }
 }
 
@@ -332,8 +356,9 @@ fn read_secret(
     let Some(path) = file else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::config(format!("cannot read {what} file {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::config(format!("cannot read {what} file {}: {e}", path.display())).with_source(e)
+    })?;
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(Error::config(format!(
@@ -378,7 +403,7 @@ mod tests {
             _ => None,
         })
         .unwrap();
-        assert_eq!(c.transport().timeout, Duration::from_millis(1500));
+        assert_eq!(c.transport().unwrap().timeout, Duration::from_millis(1500));
         assert_eq!(c.resolve_secret().unwrap().expose(), "s3cr3t");
         let bad = c.apply_env(|k| (k == "PAYOUT_TIMEOUT_MS").then(|| "soon".into()));
         assert!(bad.unwrap_err().to_string().contains("PAYOUT_TIMEOUT_MS"));
@@ -405,9 +430,58 @@ mod tests {
         let base = TransportConfig::default().max_response_bytes(10);
         let mut c = Config::new("paypro");
         c.timeout_ms = Some(100);
-        let t = c.transport_over(&base);
+        let t = c.transport_over(&base).unwrap();
         assert_eq!(t.timeout, Duration::from_millis(100));
         assert_eq!(t.max_response_bytes, 10);
+    }
+
+    #[test]
+    fn extra_headers_from_toml_are_checked_and_masked() {
+        let c = Config::from_toml_str(
+            "provider = \"paypro\"\nheaders = { \"X-Egress-Route\" = \"eu-1\", \"X-Gateway-Key\" = \"gw-s3cret\" }\n",
+        )
+        .unwrap();
+        assert!(!format!("{c:?}").contains("gw-s3cret"));
+        let t = c.transport().unwrap();
+        let sent: Vec<(&str, bool)> = t
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.is_sensitive()))
+            .collect();
+        assert_eq!(sent, [("x-egress-route", false), ("x-gateway-key", true)]);
+        // Laid over a transport built from the same configuration (what
+        // `payout::build` does), each header is still there once.
+        assert_eq!(c.transport_over(&t).unwrap().headers, t.headers);
+        let bad = Config::from_toml_str(
+            "provider = \"paypro\"\nheaders = { \"Content-Length\" = \"1\" }\n",
+        )
+        .unwrap();
+        assert!(bad
+            .transport()
+            .unwrap_err()
+            .to_string()
+            .contains("content-length"));
+    }
+
+    #[test]
+    fn file_errors_keep_the_io_error() {
+        use std::error::Error as _;
+        let missing = Path::new("/nonexistent/payout-config.toml");
+        let err = Config::from_toml_file(missing).unwrap_err();
+        let io = err
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(
+            io.map(std::io::Error::kind),
+            Some(std::io::ErrorKind::NotFound)
+        );
+        let mut c = Config::new("paypro");
+        c.secret_file = Some(missing.into());
+        let err = c.resolve_secret().unwrap_err();
+        assert!(
+            err.source().is_some_and(|s| s.is::<std::io::Error>()),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -22,6 +22,12 @@
 //!
 //! Errors say whether a retry is safe ([`Error::retry_advice`]); a create
 //! whose outcome is unknown is [`Error::OutcomeUnknown`], never "failed".
+//!
+//! Every operation runs in a `tracing` span (`payout.create`, ...); the
+//! `metrics` feature counts them through the `metrics` facade; see
+//! `docs/observability.md`. Foreign types of the API are re-exported
+//! ([`http`], [`reqwest`], [`chrono`], [`serde_json`], [`bytes`]), so no
+//! version-matched dependency of your own is needed.
 
 #[cfg(feature = "axum")]
 pub mod axum_handler;
@@ -32,7 +38,9 @@ use std::sync::Arc;
 
 pub use config::Config;
 pub use payout_core::*;
-pub use payout_transport::{HttpTransport, RetryPolicy, TransportConfig};
+pub use payout_transport::{
+    bytes, metrics, reqwest, AuditEvent, AuditHook, HttpTransport, RetryPolicy, TransportConfig,
+};
 pub use registry::{entry, provider_ids, ProviderEntry, PROVIDERS};
 
 /// Builds the configured provider on a new pooled transport.
@@ -41,8 +49,44 @@ pub use registry::{entry, provider_ids, ProviderEntry, PROVIDERS};
 /// [`Error::Config`] naming what is wrong: an unknown provider (listing the
 /// compiled-in ones and the feature to enable), region, URL or credentials.
 pub fn build(config: &Config) -> Result<Arc<dyn PayoutProvider>, Error> {
-    let transport = HttpTransport::new(config.transport())?;
+    let transport = HttpTransport::new(config.transport()?)?;
     build_with_transport(config, transport)
+}
+
+/// Builds the configured provider on a `reqwest::Client` the caller built
+/// (proxy, custom root certificates, mTLS, its own connection pool): the
+/// SDK still applies the configuration's per-request timeout, retries,
+/// size cap and extra headers. The client's connect timeout, pool and
+/// redirect policy are the caller's; the SDK's own client follows no
+/// redirect, and so should this one (`reqwest::redirect::Policy::none()`).
+///
+/// ```
+/// let config = payout::Config::from_toml_str(r#"
+///     provider = "xendit"
+///     region = "philippines"
+///     base_url = "http://127.0.0.1:9/xendit"
+///     secret = "xnd_development_example"
+///     headers = { "X-Egress-Route" = "payouts-eu" }
+/// "#)?;
+/// let client = payout::reqwest::Client::builder()
+///     .redirect(payout::reqwest::redirect::Policy::none())
+///     .build()
+///     .map_err(|e| payout::Error::config(e.to_string()))?;
+/// let provider = payout::build_with_client(&config, client)?;
+/// assert_eq!(provider.region(), "philippines");
+/// # Ok::<(), payout::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`build`].
+pub fn build_with_client(
+    config: &Config,
+    client: reqwest::Client,
+) -> Result<Arc<dyn PayoutProvider>, Error> {
+    build_with_transport(
+        config,
+        HttpTransport::from_client(client, config.transport()?),
+    )
 }
 
 /// Builds the configured provider on an existing transport, so that many
@@ -70,6 +114,6 @@ pub fn build_with_transport(
     let settings = config.settings()?;
     tracing::debug!(provider = entry.id, region = %settings.region, endpoint = ?settings.endpoint, "building provider");
     // The shared pool, with this provider's timeouts, retries and size cap.
-    let transport = transport.with_config(config.transport_over(transport.config()));
+    let transport = transport.with_config(config.transport_over(transport.config())?);
     (entry.build)(&settings, transport)
 }

@@ -40,8 +40,8 @@ const MAX_ID_LEN: usize = 255;
 /// request building and answer parsing (see the crate's page for the
 /// mapping).
 ///
-/// `Debug` shows the region, base URL and sub-account, never the API key
-/// or the webhook token.
+/// `Debug` shows the region, base URL and sub-account (masked), never the
+/// API key or the webhook token.
 pub struct Xendit {
     region: &'static Region,
     base: String,
@@ -59,7 +59,10 @@ impl fmt::Debug for Xendit {
         f.debug_struct("Xendit")
             .field("region", &self.region.id)
             .field("base", &self.base)
-            .field("for_user_id", &self.for_user_id)
+            .field(
+                "for_user_id",
+                &self.for_user_id.as_deref().map(payout_core::mask_account),
+            )
             .field("api_key", &"***")
             .field(
                 "callback_token",
@@ -339,6 +342,11 @@ impl PayoutProtocol for Xendit {
 
     fn region(&self) -> &str {
         self.region.id
+    }
+
+    /// The sub-account (`for-user-id`), logged masked by the connector.
+    fn account(&self) -> Option<&str> {
+        self.for_user_id()
     }
 
     fn capabilities(&self) -> Capabilities {

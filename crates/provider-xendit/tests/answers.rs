@@ -151,10 +151,16 @@ fn success_time_is_updated_in_the_region_zone() {
         ])
     );
     let id = query("indonesia", 200, &body).unwrap();
-    assert_eq!(id.success_time.unwrap().to_string(), "2025-01-01 06:53:59");
+    assert_eq!(
+        id.success_time.unwrap().local_string(),
+        "2025-01-01 06:53:59"
+    );
     assert_eq!(id.success_time.unwrap().zone, chrono_tz::Asia::Jakarta);
     let ph = query("philippines", 200, &body).unwrap();
-    assert_eq!(ph.success_time.unwrap().to_string(), "2025-01-01 07:53:59");
+    assert_eq!(
+        ph.success_time.unwrap().local_string(),
+        "2025-01-01 07:53:59"
+    );
     // Not succeeded (or reversed): no success time.
     let body = format!("[{}]", payout_json(&[("status", Some("\"REVERSED\""))]));
     assert_eq!(query("indonesia", 200, &body).unwrap().success_time, None);

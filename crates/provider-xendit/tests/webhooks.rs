@@ -91,7 +91,7 @@ fn observed_shape_details() {
     assert_eq!(u.sent_at_ms, Some(1_735_775_759_000));
     // The success time is the payout's last change, in Manila.
     assert_eq!(
-        u.status.success_time.unwrap().to_string(),
+        u.status.success_time.unwrap().local_string(),
         "2025-01-01 07:53:59"
     );
 }

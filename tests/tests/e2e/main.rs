@@ -7,3 +7,5 @@ mod common;
 mod dropped;
 mod faults;
 mod lifecycle;
+mod observability;
+mod observed;

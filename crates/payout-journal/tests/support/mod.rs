@@ -308,10 +308,7 @@ impl PayoutProvider for FakeProvider {
         };
         let unknown = || Error::OutcomeUnknown {
             trade_no: request.trade_no.clone(),
-            cause: Box::new(Error::NoAnswer {
-                operation: Operation::CreatePayout,
-                message: "timeout".into(),
-            }),
+            cause: Box::new(Error::no_answer(Operation::CreatePayout, "timeout")),
         };
         match behaviour {
             OnCreate::Accept => {
@@ -324,10 +321,10 @@ impl PayoutProvider for FakeProvider {
                 msg: "bank code not supported".into(),
                 reason: payout_core::RejectReason::Other,
             }),
-            OnCreate::NotSent => Err(Error::NotSent {
-                operation: Operation::CreatePayout,
-                message: "connection refused".into(),
-            }),
+            OnCreate::NotSent => Err(Error::not_sent(
+                Operation::CreatePayout,
+                "connection refused",
+            )),
             OnCreate::UnknownPlaced => {
                 self.set_placed(&trade, PayoutState::Processing);
                 Err(unknown())

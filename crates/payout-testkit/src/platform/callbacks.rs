@@ -105,7 +105,7 @@ pub fn good_vector(brand: &'static Brand) -> Check {
                     && s.provider_status == "0000"
                     && s.amount == Some(Decimal::from(30000))
                     && s.message.as_deref() == Some("SUCCESS")
-                    && s.success_time.map(|t| t.to_string()).as_deref()
+                    && s.success_time.map(|t| t.local_string()).as_deref()
                         == Some("2024-07-01 18:34:31")
                     && utc.is_some()
                     && utc == want_utc

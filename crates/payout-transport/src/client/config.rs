@@ -2,7 +2,40 @@
 
 use std::time::Duration;
 
+use http::{HeaderName, HeaderValue};
 use payout_core::retry::RetryPolicy;
+use payout_core::Error;
+
+use super::audit::{AuditEvent, AuditHook};
+
+/// Headers the transport itself manages; an extra header may not set them.
+const MANAGED_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "content-type",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
+
+/// Parts of a header name that mark its value as a credential: such a
+/// value is marked sensitive (`HeaderValue::set_sensitive`), so that HTTP
+/// libraries never print it.
+const CREDENTIAL_NAME_PARTS: &[&str] = &[
+    "auth",
+    "token",
+    "secret",
+    "key",
+    "sign",
+    "cookie",
+    "password",
+    "session",
+    "credential",
+];
 
 /// Settings of the pooled HTTP transport.
 ///
@@ -26,6 +59,14 @@ pub struct TransportConfig {
     pub pool_max_idle_per_host: usize,
     /// Retry policy.
     pub retry: RetryPolicy,
+    /// Headers added to every request (an egress gateway's routing or
+    /// credential header, a tenant tag), after the provider's own; a
+    /// header the provider sets itself keeps the provider's value. Add them
+    /// with [`TransportConfig::header`], which validates them.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// Called once per HTTP attempt with a redacted [`AuditEvent`] (see
+    /// [`TransportConfig::observer`]).
+    pub observer: Option<AuditHook>,
 }
 
 impl Default for TransportConfig {
@@ -36,6 +77,8 @@ impl Default for TransportConfig {
             max_response_bytes: 1024 * 1024,
             pool_max_idle_per_host: 256,
             retry: RetryPolicy::default(),
+            headers: Vec::new(),
+            observer: None,
         }
     }
 }
@@ -62,6 +105,70 @@ impl TransportConfig {
     /// Sets the retry policy.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Sets a header sent with every request (replacing one of the same
+    /// name set before). A value whose name looks like a
+    /// credential (it contains `auth`, `token`, `secret`, `key`, `sign`,
+    /// `cookie`, `password`, `session` or `credential`) is marked
+    /// sensitive, so that no HTTP library logs it; it never appears in
+    /// this crate's logs or errors either.
+    ///
+    /// ```
+    /// use payout_transport::TransportConfig;
+    /// let c = TransportConfig::default()
+    ///     .header("X-Egress-Route", "payouts-eu")?
+    ///     .header("X-Gateway-Token", "t0ken")?;
+    /// assert!(c.headers[1].1.is_sensitive());
+    /// assert!(!format!("{c:?}").contains("t0ken"));
+    /// assert!(TransportConfig::default().header("Content-Length", "1").is_err());
+    /// assert!(TransportConfig::default().header("X-Bad", "line\nbreak").is_err());
+    /// # Ok::<(), payout_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the header: not a valid header name, a value
+    /// that cannot be sent (control characters; the value is not quoted),
+    /// or a header the transport manages (`Host`, `Content-Length`,
+    /// `Content-Type`, `Transfer-Encoding`, `Connection` and the other
+    /// hop-by-hop headers).
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
+            Error::config(format!(
+                "extra header name {:?} is not a valid HTTP header name",
+                payout_core::error::excerpt(name.as_bytes(), 64)
+            ))
+        })?;
+        if MANAGED_HEADERS.contains(&name.as_str()) {
+            return Err(Error::config(format!(
+                "extra header {name} is set by the transport itself; remove it from headers"
+            )));
+        }
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
+            Error::config(format!(
+                "the value of extra header {name} cannot be sent (control characters or non-ASCII); value not shown"
+            ))
+        })?;
+        if CREDENTIAL_NAME_PARTS
+            .iter()
+            .any(|part| name.as_str().contains(part))
+        {
+            value.set_sensitive(true);
+        }
+        self.headers.retain(|(set, _)| *set != name);
+        self.headers.push((name, value));
+        Ok(self)
+    }
+
+    /// Calls `observer` once per HTTP attempt (retries included) with a
+    /// redacted [`AuditEvent`], for audit logs: method, URL without query,
+    /// attempt, status or failure, latency, body lengths, and bodies with
+    /// personal data and secrets masked. The call is synchronous, on the
+    /// request's task: keep it quick (hand the event's parts to a channel
+    /// for slow sinks).
+    pub fn observer(mut self, observer: impl Fn(&AuditEvent<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(AuditHook::new(observer));
         self
     }
 }

@@ -2,9 +2,11 @@
 //! timeouts, a response-size cap, `Retry-After`, and the one executor loop
 //! that retries only what the retry table ([`payout_core::retry`]) allows.
 
+mod audit;
 mod config;
 mod url;
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +15,7 @@ use payout_core::error::excerpt;
 use payout_core::{Error, Operation};
 use tracing::Instrument;
 
+pub use audit::{AuditEvent, AuditHook};
 pub use config::TransportConfig;
 pub use payout_core::retry::{Idempotency, RetryPolicy};
 pub use url::RequestUrl;
@@ -193,6 +196,16 @@ impl WireResponse {
     }
 }
 
+/// Counts what the executor did for one operation (several requests may
+/// make one operation: a create and its duplicate check).
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// Requests executed (each one attempt or more).
+    pub(crate) requests: AtomicU32,
+    /// HTTP attempts made.
+    pub(crate) attempts: AtomicU32,
+}
+
 /// Sends [`WireRequest`]s. Cheap to clone: clones share one connection pool.
 ///
 /// ```no_run
@@ -301,29 +314,26 @@ impl HttpTransport {
         idempotency: Idempotency,
         read: impl Fn(&WireResponse) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        self.execute_counted(operation, request, idempotency, read, &Tally::default())
+            .await
+    }
+
+    /// [`HttpTransport::execute`], counting the attempts made in `tally`.
+    pub(crate) async fn execute_counted<T>(
+        &self,
+        operation: Operation,
+        request: &WireRequest,
+        idempotency: Idempotency,
+        read: impl Fn(&WireResponse) -> Result<T, Error>,
+        tally: &Tally,
+    ) -> Result<T, Error> {
         let policy = &self.config.retry;
         let started = Instant::now();
         let mut attempt = 1u32;
+        tally.requests.fetch_add(1, Ordering::Relaxed);
         loop {
-            // The span and the attempt's timing exist only for debug logs:
-            // without a debug subscriber the attempt reads no clock.
-            let result = if tracing::enabled!(tracing::Level::DEBUG) {
-                let span = tracing::debug_span!("http", op = %operation, method = %request.method, attempt, url = %request.url);
-                let t0 = Instant::now();
-                let result = self.send_once(operation, request).instrument(span).await;
-                let elapsed = t0.elapsed();
-                match &result {
-                    Ok(resp) => {
-                        tracing::debug!(op = %operation, attempt, status = resp.status, ?elapsed, "answered")
-                    }
-                    Err(e) => {
-                        tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
-                    }
-                }
-                result
-            } else {
-                self.send_once(operation, request).await
-            };
+            tally.attempts.fetch_add(1, Ordering::Relaxed);
+            let result = self.attempt(operation, request, attempt).await;
             let (err, asked_pause) = match result {
                 Ok(resp) => match read(&resp) {
                     Ok(value) => return Ok(value),
@@ -344,6 +354,58 @@ impl HttpTransport {
         }
     }
 
+    /// One attempt, with its debug span and audit event. The attempt's
+    /// timing exists only for debug logs and the audit hook: without
+    /// either, no clock is read.
+    async fn attempt(
+        &self,
+        operation: Operation,
+        request: &WireRequest,
+        attempt: u32,
+    ) -> Result<WireResponse, Error> {
+        let debug = tracing::enabled!(tracing::Level::DEBUG);
+        let hook = self.config.observer.as_ref();
+        if !debug && hook.is_none() {
+            return self.send_once(operation, request).await;
+        }
+        let t0 = Instant::now();
+        let result = if debug {
+            let span = tracing::debug_span!("http", op = %operation, method = %request.method, attempt, url = %request.url);
+            self.send_once(operation, request).instrument(span).await
+        } else {
+            self.send_once(operation, request).await
+        };
+        let elapsed = t0.elapsed();
+        if debug {
+            match &result {
+                Ok(resp) => {
+                    tracing::debug!(op = %operation, attempt, status = resp.status, ?elapsed, "answered")
+                }
+                Err(e) => {
+                    tracing::debug!(op = %operation, attempt, error = %e, ?elapsed, "attempt failed")
+                }
+            }
+        }
+        if let Some(hook) = hook {
+            let (status, failure, body): (_, _, &[u8]) = match &result {
+                Ok(resp) => (Some(resp.status), None, &resp.body),
+                Err(e) => (None, Some(e.phase()), &[]),
+            };
+            hook.call(&AuditEvent::new(
+                operation,
+                &request.method,
+                &request.url,
+                attempt,
+                status,
+                failure,
+                elapsed,
+                &request.body,
+                body,
+            ));
+        }
+        result
+    }
+
     async fn send_once(
         &self,
         operation: Operation,
@@ -361,7 +423,17 @@ impl HttpTransport {
         for (name, value) in request.headers.iter() {
             builder = builder.header(*name, value.clone());
         }
-        let mut response = builder.send().await.map_err(|e| classify(operation, &e))?;
+        // Extra headers, unless the provider sets the same one.
+        for (name, value) in &self.config.headers {
+            if !request
+                .headers
+                .iter()
+                .any(|(own, _)| own.eq_ignore_ascii_case(name.as_str()))
+            {
+                builder = builder.header(name, value.clone());
+            }
+        }
+        let mut response = builder.send().await.map_err(|e| classify(operation, e))?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.config.max_response_bytes;
@@ -374,11 +446,7 @@ impl HttpTransport {
         // answers) is kept as it is; more chunks are gathered, within the cap.
         let mut first: Option<Bytes> = None;
         let mut gathered: Option<BytesMut> = None;
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| classify(operation, &e))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(operation, e))? {
             let so_far =
                 first.as_ref().map_or(0, Bytes::len) + gathered.as_ref().map_or(0, BytesMut::len);
             if so_far + chunk.len() > cap {
@@ -415,14 +483,18 @@ fn too_large(operation: Operation, cap: usize) -> Error {
     }
 }
 
-/// Sorts a reqwest error into "never left" or "sent without answer".
-fn classify(operation: Operation, e: &reqwest::Error) -> Error {
-    let message = describe(e);
-    if e.is_connect() || e.is_builder() {
-        Error::NotSent { operation, message }
+/// Sorts a reqwest error into "never left" or "sent without answer",
+/// keeping it as the error's `source()`.
+fn classify(operation: Operation, e: reqwest::Error) -> Error {
+    let message = describe(&e);
+    let error = if e.is_connect() || e.is_builder() {
+        Error::not_sent(operation, message)
     } else {
-        Error::NoAnswer { operation, message }
-    }
+        Error::no_answer(operation, message)
+    };
+    // The URL is dropped: the source's `Display` then names no endpoint
+    // path or query, like the message.
+    error.with_source(e.without_url())
 }
 
 /// A one-line description of the error and its causes, without the URL's

@@ -182,10 +182,10 @@ mod tests {
 
     #[test]
     fn only_answered_calls_count() {
-        let timeout: Result<(), Error> = Err(Error::NoAnswer {
-            operation: payout::Operation::CreatePayout,
-            message: "timed out".into(),
-        });
+        let timeout: Result<(), Error> = Err(Error::no_answer(
+            payout::Operation::CreatePayout,
+            "timed out",
+        ));
         assert!(!answered(&timeout));
         let rejected: Result<(), Error> = Err(Error::Rejected {
             operation: payout::Operation::QueryPayout,
