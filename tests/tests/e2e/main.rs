@@ -6,3 +6,4 @@ mod callbacks;
 mod common;
 mod faults;
 mod lifecycle;
+mod receiver;
