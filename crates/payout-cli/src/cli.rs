@@ -284,6 +284,11 @@ pub struct BalanceArgs {
     /// Provider, region and account.
     #[command(flatten)]
     pub common: Common,
+
+    /// Currency of the balance (default: the region's). Providers that keep
+    /// one account in several currencies (Xendit) answer for any of them.
+    #[arg(long, value_name = "C")]
+    pub currency: Option<String>,
 }
 
 /// `payout verify-notify`.

@@ -76,8 +76,10 @@ pub struct NotifyOut<'a> {
     /// The status the callback carries.
     #[serde(flatten)]
     pub status: StatusOut<'a>,
-    /// True only for a callback whose signature matched.
+    /// True only for a callback whose signature (or token) matched.
     pub verified: bool,
+    /// The provider's event name, where it sends one (Xendit).
+    pub event: Option<&'a str>,
     /// The callback's `timestamp` in ms, when sent (extension).
     pub sent_at_ms: Option<u64>,
 }

@@ -92,6 +92,28 @@ pub trait PayoutProvider: Send + Sync + std::fmt::Debug {
         Err(self.unsupported(Operation::Balance))
     }
 
+    /// Asks for the balance in another currency of the same account, where
+    /// the provider keeps several (Xendit). The region's own currency is
+    /// [`PayoutProvider::balance`].
+    async fn balance_in(&self, currency: crate::Currency) -> Result<Balance, Error> {
+        let own = self
+            .capabilities()
+            .region(self.region())
+            .map(|r| r.currency);
+        if own == Some(currency) {
+            return self.balance().await;
+        }
+        Err(Error::Unsupported {
+            provider: self.id().to_owned(),
+            operation: Operation::Balance,
+            hint: format!(
+                "region {} keeps its balance in {} only; ask for that currency or configure another region",
+                self.region(),
+                own.map_or_else(|| "its own currency".to_owned(), |c| c.to_string())
+            ),
+        })
+    }
+
     /// Cancels a payout that has not been handed to the bank yet (declared
     /// as [`Operation::CancelPayout`]). `Ok` carries the payout's status
     /// after the call (`cancelled`); a refusal is [`Error::Rejected`] with

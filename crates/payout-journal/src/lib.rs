@@ -67,6 +67,3 @@ pub use state::JournalState;
 pub use store::{Applied, Claim, Entry, Journal, JournalOptions};
 pub use transition::Effect;
 
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/journal.md")]
-pub struct JournalGuideDoctests;

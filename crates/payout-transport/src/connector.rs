@@ -139,6 +139,32 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         Err(unsupported(self.id(), self.region(), Operation::Balance))
     }
 
+    /// The balance request in `currency` (another currency of the same
+    /// account); the default offers none.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] unless the provider offers it.
+    fn build_balance_in(
+        &self,
+        currency: payout_core::Currency,
+        now_ms: u64,
+    ) -> Result<WireRequest, Error> {
+        let _ = (currency, now_ms);
+        Err(unsupported(self.id(), self.region(), Operation::Balance))
+    }
+    /// Reads an answer to [`PayoutProtocol::build_balance_in`].
+    ///
+    /// # Errors
+    /// As the provider's page says.
+    fn parse_balance_in(
+        &self,
+        currency: payout_core::Currency,
+        response: &WireResponse,
+    ) -> Result<Balance, Error> {
+        let _ = (currency, response);
+        Err(unsupported(self.id(), self.region(), Operation::Balance))
+    }
+
     /// The cancel request for the provider's id of a payout.
     ///
     /// # Errors
@@ -497,6 +523,27 @@ impl<P: PayoutProtocol> PayoutProvider for Connector<P> {
             self.transport
                 .execute(Operation::Balance, &req, Idempotency::Idempotent, |resp| {
                     self.protocol.parse_balance(resp)
+                })
+                .await
+        };
+        self.observed(span, work, |_| "ok").await
+    }
+
+    async fn balance_in(&self, currency: payout_core::Currency) -> Result<Balance, Error> {
+        let own = self
+            .protocol
+            .capabilities()
+            .region(self.protocol.region())
+            .map(|r| r.currency);
+        if own == Some(currency) {
+            return self.balance().await;
+        }
+        let span = self.span("payout.balance", None);
+        let work = async {
+            let req = self.protocol.build_balance_in(currency, self.now())?;
+            self.transport
+                .execute(Operation::Balance, &req, Idempotency::Idempotent, |resp| {
+                    self.protocol.parse_balance_in(currency, resp)
                 })
                 .await
         };

@@ -36,14 +36,6 @@ pub use payout_core::*;
 pub use payout_transport::{HttpTransport, RetryPolicy, TransportConfig};
 pub use registry::{entry, provider_ids, ProviderEntry, PROVIDERS};
 
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
-
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/lifecycle.md")]
-pub struct LifecycleDoctests;
-
 /// Builds the configured provider on a new pooled transport.
 ///
 /// # Errors

@@ -52,10 +52,6 @@ pub use protocol::{Existing, Xendit, FOR_USER_ID_HEADER, IDEMPOTENCY_HEADER};
 pub use region::{region, Region, REGIONS};
 pub use webhook::{dedup_key, event_state, Webhook, EVENTS, TOKEN_HEADER, WEBHOOK_ID_HEADER};
 
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/providers/xendit.md")]
-pub struct DocsDoctests;
-
 /// The provider's id.
 pub const ID: &str = "xendit";
 

@@ -438,9 +438,31 @@ impl PayoutProtocol for Xendit {
     }
 
     /// `{"balance": n}` → available `n`. Xendit reports no frozen or
-    /// unsettled amounts: both are zero in [`Balance`] (which has no
-    /// "not reported" for them).
+    /// unsettled amounts: both are `None`.
     fn parse_balance(&self, response: &WireResponse) -> Result<Balance, Error> {
+        self.parse_balance_in(self.region.currency, response)
+    }
+
+    /// `GET {base}/balance?account_type=CASH&currency=C`: the cash balance
+    /// in another currency of the same account.
+    fn build_balance_in(
+        &self,
+        currency: payout_core::Currency,
+        _now_ms: u64,
+    ) -> Result<WireRequest, Error> {
+        let url = RequestUrl::parse(&format!(
+            "{}/balance?account_type=CASH&currency={currency}",
+            self.base
+        ))?;
+        Ok(WireRequest::get(url, Arc::clone(&self.headers)))
+    }
+
+    /// As [`Xendit::parse_balance`], in `currency`.
+    fn parse_balance_in(
+        &self,
+        currency: payout_core::Currency,
+        response: &WireResponse,
+    ) -> Result<Balance, Error> {
         let op = Operation::Balance;
         if !response.is_success() {
             return Err(errors::from_response(op, response));
@@ -453,7 +475,7 @@ impl PayoutProtocol for Xendit {
             .and_then(|v| payout::amount(v, "balance", true).map_err(|m| Self::invalid(op, m)))?;
         // Xendit reports one cash balance: nothing frozen or unsettled is
         // known, so those stay empty (never a made-up zero).
-        Ok(Balance::available_only(ID, self.region.currency, available))
+        Ok(Balance::available_only(ID, currency, available))
     }
 
     /// `POST {base}/v2/payouts/{id}/cancel`, no body.

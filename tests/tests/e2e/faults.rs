@@ -138,3 +138,35 @@ async fn a_system_error_on_query_is_retried_like_a_5xx() {
     assert_eq!(sim.request_count(t, Endpoint::Query), 3, "three attempts");
     sim.shutdown().await;
 }
+
+/// `build_with_transport` honours the configuration's timeout, retries and
+/// size cap on a shared pool (it used to keep the pool's 30 s default).
+#[tokio::test]
+async fn a_shared_transport_honours_the_providers_own_settings() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    // Accepts and never answers.
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let shared = payout::HttpTransport::new(payout::TransportConfig::default()).expect("pool");
+    let mut config = payout::Config::new("paypro");
+    config.region = "indonesia".into();
+    config.base_url = format!("http://{addr}/indonesia-pay");
+    config.merchant_no = TEST_MERCHANT_NO.to_owned();
+    config.secret = Some(payout::Secret::new(TEST_SECRET));
+    config.timeout_ms = Some(150);
+    config.max_attempts = Some(1);
+    let p = payout::build_with_transport(&config, shared).expect("builds");
+    // Far below the pool's 30 s default: the provider's 150 ms applies.
+    let answer = tokio::time::timeout(Duration::from_secs(10), p.query_payout(&trade_no("T1")))
+        .await
+        .expect("the provider's own timeout applied");
+    assert!(matches!(answer, Err(Error::NoAnswer { .. })), "{answer:?}");
+    silent.abort();
+}

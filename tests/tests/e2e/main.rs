@@ -4,6 +4,7 @@
 mod balance;
 mod callbacks;
 mod common;
+mod dropped;
 mod faults;
 mod lifecycle;
 mod receiver;

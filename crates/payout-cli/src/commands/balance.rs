@@ -12,6 +12,12 @@ use crate::output::BalanceOut;
 /// As `payout query`.
 pub async fn run(args: &BalanceArgs) -> Result<Report, Failure> {
     let provider = config::provider(&args.common)?;
-    let balance = provider.balance().await?;
+    let balance = match &args.currency {
+        Some(c) => {
+            let currency: payout::Currency = c.parse()?;
+            provider.balance_in(currency).await?
+        }
+        None => provider.balance().await?,
+    };
     Report::ok(&BalanceOut::new(provider.as_ref(), &balance))
 }

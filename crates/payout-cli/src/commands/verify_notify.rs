@@ -45,8 +45,20 @@ pub fn run(args: &VerifyNotifyArgs) -> Result<Report, Failure> {
         Ok(update) => Report::ok(&NotifyOut {
             status: StatusOut::new(provider.as_ref(), &update.status),
             verified: true,
+            event: update.event.as_deref(),
             sent_at_ms: update.sent_at_ms,
         }),
+        // Authentic, but nothing the SDK acts on: acknowledge, change nothing.
+        Err(CallbackError::Ignored(why)) => Report::with(
+            &serde_json::json!({
+                "provider": provider.id(),
+                "region": provider.region(),
+                "verified": true,
+                "ignored": true,
+            }),
+            Exit::Ok,
+            Some(format!("{why}; acknowledge it and change nothing")),
+        ),
         Err(CallbackError::Unsigned(update)) => {
             let trade_no = update.status.trade_no.clone();
             let note = format!(
@@ -60,6 +72,7 @@ pub fn run(args: &VerifyNotifyArgs) -> Result<Report, Failure> {
                 &NotifyOut {
                     status: StatusOut::new(provider.as_ref(), &update.status),
                     verified: false,
+                    event: update.event.as_deref(),
                     sent_at_ms: update.sent_at_ms,
                 },
                 Exit::InvalidResponse,

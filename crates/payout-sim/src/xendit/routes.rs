@@ -550,12 +550,12 @@ fn channel_list(query: &str) -> Response {
     let code = param(&params, "channel_code");
     let items: Vec<Vec<u8>> = CHANNELS
         .iter()
-        .filter(|c| currency.map_or(true, |x| x == c.currency))
-        .filter(|c| code.map_or(true, |x| x == c.code))
+        .filter(|c| currency.is_none_or(|x| x == c.currency))
+        .filter(|c| code.is_none_or(|x| x == c.code))
         .filter(|c| {
             categories
                 .as_ref()
-                .map_or(true, |list| list.contains(&c.category.as_str()))
+                .is_none_or(|list| list.contains(&c.category.as_str()))
         })
         .map(|c| {
             let mut w = JsonWriter::new(256);
