@@ -66,4 +66,3 @@ pub use record::{Counts, ExportRecord, PayoutKey, PayoutRecord, Scope};
 pub use state::JournalState;
 pub use store::{Applied, Claim, Entry, Journal, JournalOptions};
 pub use transition::Effect;
-
