@@ -2,7 +2,7 @@
 //! accounts, each a registered provider and a [`CallbackSink`], behind one
 //! entry point. Framework-free: [`CallbackReceiver::receive`] takes the
 //! account name, headers and body and returns the exact reply; with the
-//! feature `axum`, [`crate::axum_handler::callback_router`] serves it as
+//! feature `axum`, `payout::axum_handler::callback_router` serves it as
 //! `POST {prefix}/{account}`.
 //!
 //! For each delivery:
