@@ -369,7 +369,7 @@ pub struct SimArgs {
 /// `payout demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Payouts to create, spread over both providers and nine regions.
+    /// Payouts to create, spread over PayPro, Vexora and Xendit in eleven regions.
     #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
 

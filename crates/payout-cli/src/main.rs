@@ -22,13 +22,16 @@ mod commands;
 mod config;
 mod duration;
 mod exit;
+mod latency;
 mod output;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 use crate::exit::{Exit, Failure};
 
@@ -66,13 +69,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Tracing on stderr, filtered by `RUST_LOG` (default: warnings only).
+/// Tracing on stderr, filtered by `RUST_LOG` (default: warnings only),
+/// and the SDK's operation latencies for `payout demo` ([`latency`]).
 fn init_tracing() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(true)
+        .with_filter(filter);
+    tracing_subscriber::registry()
+        .with(stderr)
+        .with(latency::Latencies.with_filter(latency::filter()))
         .init();
 }

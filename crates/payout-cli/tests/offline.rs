@@ -242,8 +242,8 @@ fn sim_refuses_a_taken_address() {
 }
 
 #[test]
-fn demo_runs_a_batch_and_reconciles_every_balance() {
-    let out = run(payout().args(["demo", "--count", "60", "--concurrency", "8"]));
+fn demo_runs_a_batch_survives_a_crash_and_reconciles_every_balance() {
+    let out = run(payout().args(["demo", "--count", "66", "--concurrency", "8"]));
     let stdout = text(&out.stdout);
     assert_eq!(
         out.status.code(),
@@ -252,7 +252,7 @@ fn demo_runs_a_batch_and_reconciles_every_balance() {
         text(&out.stderr)
     );
     assert!(
-        stdout.starts_with("payout demo: 60 payouts over 9 provider/regions, concurrency 8"),
+        stdout.starts_with("payout demo: 66 payouts over 11 provider/regions"),
         "{stdout}"
     );
     let lanes = [
@@ -265,6 +265,8 @@ fn demo_runs_a_batch_and_reconciles_every_balance() {
         "vexora/indonesia",
         "vexora/south-korea",
         "vexora/australia",
+        "xendit/indonesia",
+        "xendit/philippines",
     ];
     for lane in lanes {
         let rows: Vec<_> = stdout.lines().filter(|l| l.starts_with(lane)).collect();
@@ -274,12 +276,14 @@ fn demo_runs_a_batch_and_reconciles_every_balance() {
             "{lane}: a summary row and a reconciliation row\n{stdout}"
         );
         assert!(rows[1].ends_with("  OK"), "{lane}: {}", rows[1]);
+        let payouts = rows[0].split_whitespace().nth(1);
+        assert_eq!(payouts, Some("6"), "{lane}: {}", rows[0]);
     }
     let total = stdout
         .lines()
         .find(|l| l.starts_with("total"))
         .unwrap_or_else(|| panic!("no total row\n{stdout}"));
-    assert_eq!(total.split_whitespace().nth(1), Some("60"), "{total}");
+    assert_eq!(total.split_whitespace().nth(1), Some("66"), "{total}");
     let kenya = stdout
         .lines()
         .find(|l| l.starts_with("paypro/kenya"))
@@ -288,13 +292,37 @@ fn demo_runs_a_batch_and_reconciles_every_balance() {
         kenya.contains('*'),
         "Kenya's unsigned callbacks are marked: {kenya}"
     );
+    // The crash: part of the batch journaled by the first process, the
+    // rest by the second, nothing placed twice.
+    let crash = stdout
+        .lines()
+        .find(|l| l.starts_with("crash: process 1 died after journaling "))
+        .unwrap_or_else(|| panic!("no crash line\n{stdout}"));
+    let journaled: usize = crash
+        .split_whitespace()
+        .nth(6)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{crash}"));
+    assert!((1..66).contains(&journaled), "{crash}");
+    assert!(stdout.contains("recovery: "), "{stdout}");
     assert!(
-        stdout.contains("scenarios: all 60 payouts ended as planned"),
+        stdout.contains("placed exactly once: 54/54 platform trade numbers (one create request each), 12/12 Xendit references"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("reconciliation OK: 9/9 provider/regions"),
+        stdout.contains("scenarios: all 66 payouts ended as planned"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("reconciliation OK: 11/11 provider/regions"),
         "{stdout}"
     );
     assert!(!stdout.contains("MISMATCH"), "{stdout}");
+    for secret in [
+        payout_sim::TEST_SECRET,
+        payout_sim::XENDIT_TEST_SECRET_KEY,
+        payout_sim::XENDIT_TEST_CALLBACK_TOKEN,
+    ] {
+        assert!(!stdout.contains(secret) && !text(&out.stderr).contains(secret));
+    }
 }

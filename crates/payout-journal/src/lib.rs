@@ -21,6 +21,8 @@
 //!   `resolve` (query one row), `recover` (resolve what a crash left in
 //!   `sending` or `unknown`), `reconcile` (leased workers query every
 //!   non-final row with backoff) and `apply_callback`.
+//! - **Callbacks** ([`sink`]): a [`Journaled`] is a `payout_core::CallbackSink`,
+//!   so the SDK's callback receiver records straight into the journal.
 //! - **Reading provider results** is in one module, [`outcome`].
 //! - **Export** ([`Journal::records`], [`Journal::counts`]): streamed page
 //!   by page, without personal data.
@@ -49,6 +51,7 @@ pub mod order;
 pub mod outcome;
 pub mod reconcile;
 pub mod record;
+pub mod sink;
 pub mod state;
 pub mod store;
 pub mod transition;

@@ -20,10 +20,10 @@ use crate::transition::{Event, Observation, Observed, Source};
 /// - anything else: the request may have been placed; unknown.
 ///
 /// ```
-/// use payout_core::{Error, error::Operation};
+/// use payout_core::{Error, RejectReason, error::Operation};
 /// use payout_journal::outcome::create_event;
 /// use payout_journal::transition::Event;
-/// let rejected = Err(Error::Rejected { operation: Operation::CreatePayout, code: "8000".into(), msg: "x".into() });
+/// let rejected = Err(Error::Rejected { operation: Operation::CreatePayout, code: "8000".into(), msg: "x".into(), reason: RejectReason::Other });
 /// assert!(matches!(create_event(&rejected, 1), Event::CreateRejected { .. }));
 /// assert_eq!(create_event(&rejected, 2), Event::OutcomeUnknown);
 /// ```
@@ -64,10 +64,10 @@ pub enum QueryReading {
 /// re-send harmless. "Not found" never makes a row failed.
 ///
 /// ```
-/// use payout_core::{Error, error::Operation};
+/// use payout_core::{Error, RejectReason, error::Operation};
 /// use payout_journal::outcome::{query_reading, QueryReading};
 /// use payout_journal::transition::Event;
-/// let not_found = Err(Error::Rejected { operation: Operation::QueryPayout, code: "8000".into(), msg: "order not found".into() });
+/// let not_found = Err(Error::Rejected { operation: Operation::QueryPayout, code: "8000".into(), msg: "order not found".into(), reason: RejectReason::Other });
 /// assert_eq!(query_reading(&not_found, false), QueryReading::Event(Event::NotFound { may_resend: false }));
 /// ```
 pub fn query_reading(result: &Result<PayoutStatus, Error>, may_resend: bool) -> QueryReading {

@@ -1,17 +1,28 @@
-//! A callback receiver on 127.0.0.1 that verifies every delivery with the
-//! provider under test and keeps the raw bodies for tampering scenarios.
+//! The callback receiver of the suite: a thin wrapper over the SDK's own
+//! receiver (`payout::receiver::CallbackReceiver` served by
+//! `payout::axum_handler::callback_router` at `/cb/{region}` on 127.0.0.1),
+//! with a sink that keeps every verified delivery, by the trade number of
+//! its verified update, for the scenarios (raw bodies and headers included,
+//! for the tampering scenarios).
+//!
+//! Refused deliveries (forged, malformed) never reach the sink: the SDK's
+//! receiver answers them with the provider's refusal.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
-use payout_core::{CallbackError, PayoutProvider, PayoutUpdate};
+use axum::http::HeaderMap;
+use payout::receiver::CallbackReceiver;
+use payout_core::{
+    async_trait, ApplyDecision, CallbackSink, PayoutProvider, PayoutState, PayoutUpdate, SinkError,
+    TradeNo, VerifiedCallback,
+};
 use tokio::net::TcpListener;
+
+/// The path prefix of the notify URLs.
+const PREFIX: &str = "/cb";
 
 /// One delivery as received.
 #[derive(Clone, Debug)]
@@ -20,22 +31,67 @@ pub struct Received {
     pub headers: HeaderMap,
     /// Raw body.
     pub body: Bytes,
-    /// The provider's verdict: the update, or the error text.
+    /// The provider's verdict: the verified update (only verified
+    /// deliveries are recorded; for an unsigned one, what it said).
     pub verdict: Result<PayoutUpdate, String>,
-    /// Whether the verdict was "unsigned" (content parsed, not trusted).
+    /// Whether the verdict was "unsigned" (content parsed, not trusted; the
+    /// SDK's receiver confirmed it by a query).
     pub unsigned: bool,
+    /// The receiver's decision for it.
+    pub decision: ApplyDecision,
 }
 
+/// Keeps every verified delivery and the state they lead to.
 #[derive(Default)]
-struct Inner {
-    providers: HashMap<String, Arc<dyn PayoutProvider>>,
-    by_trade_no: HashMap<String, Vec<Received>>,
+struct Recorder {
+    by_trade_no: Mutex<HashMap<String, Vec<Received>>>,
+    known: Mutex<HashMap<(String, String), PayoutState>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[async_trait]
+impl CallbackSink for Recorder {
+    async fn known_state(
+        &self,
+        account: &str,
+        trade_no: &TradeNo,
+    ) -> Result<Option<PayoutState>, SinkError> {
+        Ok(lock(&self.known)
+            .get(&(account.to_owned(), trade_no.as_str().to_owned()))
+            .copied())
+    }
+
+    async fn record(&self, cb: &VerifiedCallback<'_>) -> Result<(), SinkError> {
+        let status = &cb.update.status;
+        if matches!(cb.decision, ApplyDecision::Apply | ApplyDecision::Reversal) {
+            lock(&self.known).insert(
+                (cb.account.to_owned(), status.trade_no.as_str().to_owned()),
+                status.state,
+            );
+        }
+        let said = cb.unsigned_content.unwrap_or(cb.update);
+        lock(&self.by_trade_no)
+            .entry(status.trade_no.as_str().to_owned())
+            .or_default()
+            .push(Received {
+                headers: cb.headers.clone(),
+                body: Bytes::copy_from_slice(cb.body),
+                verdict: Ok(said.clone()),
+                unsigned: cb.confirmed_by_query,
+                decision: cb.decision,
+            });
+        Ok(())
+    }
 }
 
 /// The running receiver.
 #[derive(Clone)]
 pub struct Receiver {
-    inner: Arc<Mutex<Inner>>,
+    receiver: Arc<CallbackReceiver>,
+    recorder: Arc<Recorder>,
     addr: SocketAddr,
 }
 
@@ -46,80 +102,38 @@ impl Receiver {
             .await
             .map_err(|e| format!("callback receiver cannot bind: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let inner = Arc::new(Mutex::new(Inner::default()));
-        let app = Router::new()
-            .route("/cb/{region}", post(receive))
-            .with_state(Arc::clone(&inner));
+        let receiver = Arc::new(CallbackReceiver::new());
+        let app = payout::axum_handler::callback_router(PREFIX, Arc::clone(&receiver));
         tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::warn!(error = %e, "callback receiver stopped");
             }
         });
-        Ok(Self { inner, addr })
+        Ok(Self {
+            receiver,
+            recorder: Arc::new(Recorder::default()),
+            addr,
+        })
     }
 
     /// The notify URL for a region.
     pub fn url(&self, region: &str) -> String {
-        format!("http://{}/cb/{region}", self.addr)
+        format!("http://{}{PREFIX}/{region}", self.addr)
     }
 
     /// Registers the provider that verifies a region's callbacks.
     pub fn register(&self, region: &str, provider: Arc<dyn PayoutProvider>) {
-        lock(&self.inner)
-            .providers
-            .insert(region.to_owned(), provider);
+        let sink: Arc<dyn CallbackSink> = self.recorder.clone();
+        if let Err(e) = self.receiver.register(region, provider, sink) {
+            tracing::warn!(region, error = %e, "region cannot be a callback account");
+        }
     }
 
     /// Deliveries received for a trade number so far.
     pub fn received(&self, trade_no: &str) -> Vec<Received> {
-        lock(&self.inner)
-            .by_trade_no
+        lock(&self.recorder.by_trade_no)
             .get(trade_no)
             .cloned()
             .unwrap_or_default()
     }
-}
-
-fn lock(m: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-async fn receive(
-    State(inner): State<Arc<Mutex<Inner>>>,
-    Path(region): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, &'static str) {
-    let provider = lock(&inner).providers.get(&region).cloned();
-    let Some(provider) = provider else {
-        return (StatusCode::NOT_FOUND, "FAIL");
-    };
-    let (verdict, unsigned) = match provider.verify_callback(&headers, &body) {
-        Ok(update) => (Ok(update), false),
-        Err(CallbackError::Unsigned(update)) => (Ok(*update), true),
-        Err(e) => (Err(e.to_string()), false),
-    };
-    let reply = if verdict.is_ok() {
-        provider.callback_ack()
-    } else {
-        provider.callback_refusal()
-    };
-    let trade_no = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| v.get("tradeNo").and_then(|t| t.as_str().map(str::to_owned)))
-        .unwrap_or_default();
-    lock(&inner)
-        .by_trade_no
-        .entry(trade_no)
-        .or_default()
-        .push(Received {
-            headers,
-            body,
-            verdict,
-            unsigned,
-        });
-    (
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST),
-        reply.body,
-    )
 }

@@ -1,97 +1,63 @@
-//! A ready [axum] handler for provider callbacks (feature `axum`).
+//! The SDK's callback receiver served by [axum] (feature `axum`).
 //!
-//! Verification stays framework-free ([`PayoutProvider::verify_callback`]);
-//! this module only wires it into a route: verify, hand the update to your
-//! [`CallbackSink`], and reply with the exact acknowledgement or refusal the
-//! provider expects.
+//! [`callback_router`] serves a [`CallbackReceiver`] as
+//! `POST {prefix}/{account}`: one route for every provider account, each
+//! selected by its registered name. Everything else (verification,
+//! confirmation of unsigned callbacks, de-duplication, the decision, the
+//! logs, the exact reply) is the receiver's; see [`crate::receiver`].
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use payout_core::{async_trait, CallbackError, CallbackReply, PayoutProvider, PayoutUpdate};
+use payout_core::CallbackReply;
 
-/// Where verified updates go (your database, queue, ...).
-#[async_trait]
-pub trait CallbackSink: Send + Sync + 'static {
-    /// Records a verified update. Return `Err` when it could not be stored:
-    /// the provider is then asked to re-deliver. Use
-    /// [`payout_core::decide_update`] to stay idempotent.
-    async fn on_update(&self, update: PayoutUpdate) -> Result<(), String>;
-}
+use crate::receiver::CallbackReceiver;
 
-/// State of the callback route.
-#[derive(Clone)]
-struct Hook {
-    provider: Arc<dyn PayoutProvider>,
-    sink: Arc<dyn CallbackSink>,
-}
+/// The prefix the SDK's own tools use: `POST /callbacks/{account}`.
+pub const DEFAULT_PREFIX: &str = "/callbacks";
 
-/// A router with `POST {path}` verifying callbacks of `provider`.
-///
-/// Unsigned callbacks (regions that do not sign, e.g. Kenya) are never
-/// trusted: the handler queries the payout and hands the **queried** status
-/// to the sink instead.
+/// A router serving `receiver` at `POST {prefix}/{account}` (`prefix`
+/// with or without its slashes; empty for `/{account}`). An account that
+/// is not registered is answered `404`.
 ///
 /// ```
 /// use std::sync::Arc;
-/// use payout::axum_handler::{callback_router, CallbackSink};
-/// use payout::{async_trait, PayoutUpdate};
+/// use payout::axum_handler::{callback_router, DEFAULT_PREFIX};
+/// use payout::receiver::CallbackReceiver;
 ///
-/// struct Log;
-/// #[async_trait]
-/// impl CallbackSink for Log {
-///     async fn on_update(&self, u: PayoutUpdate) -> Result<(), String> {
-///         tracing::info!(trade_no = %u.status.trade_no, state = %u.status.state, "update");
-///         Ok(())
-///     }
-/// }
-/// # fn make(provider: Arc<dyn payout::PayoutProvider>) -> axum::Router {
-/// callback_router("/payout/notify", provider, Arc::new(Log))
-/// # }
+/// let receiver = Arc::new(CallbackReceiver::new());
+/// // receiver.register("paypro-id", provider, sink)?; ...
+/// let app: axum::Router = callback_router(DEFAULT_PREFIX, Arc::clone(&receiver));
+/// # let _ = app;
 /// ```
-pub fn callback_router(
-    path: &str,
-    provider: Arc<dyn PayoutProvider>,
-    sink: Arc<dyn CallbackSink>,
-) -> Router {
+pub fn callback_router(prefix: &str, receiver: Arc<CallbackReceiver>) -> Router {
     Router::new()
-        .route(path, post(handle))
-        .with_state(Hook { provider, sink })
+        .route(&route(prefix), post(handle))
+        .with_state(receiver)
 }
 
-async fn handle(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> Response {
-    let provider = &hook.provider;
-    let update = match provider.verify_callback(&headers, &body) {
-        Ok(update) => update,
-        Err(CallbackError::Unsigned(untrusted)) => {
-            match provider.query_payout(&untrusted.status.trade_no).await {
-                Ok(status) => PayoutUpdate::new(status, untrusted.sent_at_ms),
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not confirm an unsigned callback by query; refusing it");
-                    return reply(provider.callback_refusal());
-                }
-            }
-        }
-        Err(e) => {
-            tracing::warn!(provider = provider.id(), error = %e, "callback refused");
-            return reply(provider.callback_refusal());
-        }
-    };
-    match hook.sink.on_update(update).await {
-        Ok(()) => reply(provider.callback_ack()),
-        Err(e) => {
-            tracing::warn!(error = %e, "callback sink failed; asking the provider to re-deliver");
-            reply(CallbackReply {
-                status: 500,
-                ..provider.callback_refusal()
-            })
-        }
+/// `{prefix}/{account}` with exactly one slash between the parts.
+fn route(prefix: &str) -> String {
+    let prefix = prefix.trim_matches('/');
+    if prefix.is_empty() {
+        "/{account}".to_owned()
+    } else {
+        format!("/{prefix}/{{account}}")
     }
+}
+
+async fn handle(
+    State(receiver): State<Arc<CallbackReceiver>>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    reply(receiver.receive(&account, &headers, &body).await.reply)
 }
 
 fn reply(r: CallbackReply) -> Response {
@@ -102,4 +68,18 @@ fn reply(r: CallbackReply) -> Response {
         r.body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route;
+
+    #[test]
+    fn routes_have_one_slash_between_parts() {
+        assert_eq!(route("/callbacks"), "/callbacks/{account}");
+        assert_eq!(route("callbacks/"), "/callbacks/{account}");
+        assert_eq!(route("/a/b/"), "/a/b/{account}");
+        assert_eq!(route(""), "/{account}");
+        assert_eq!(route("/"), "/{account}");
+    }
 }

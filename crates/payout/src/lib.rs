@@ -32,6 +32,7 @@
 #[cfg(feature = "axum")]
 pub mod axum_handler;
 pub mod config;
+pub mod receiver;
 pub mod registry;
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! create → signed callback → final, through the facade's axum handler
+//! create → signed callback → final, through the SDK's receiver
 //! (`payout::axum_handler::callback_router`), for both providers; an
 //! unsigned (Kenya) callback is confirmed by a query; re-deliveries and a
 //! late `0015` are recognised with `decide_update`.
@@ -40,7 +40,7 @@ async fn callbacks_make_payouts_final_for_both_providers() {
     for (i, (brand, region, p)) in providers.iter().enumerate() {
         for (suffix, want) in [("", PayoutState::Succeeded), ("_FAIL", PayoutState::Failed)] {
             let t = format!("E2E-CB-{brand}-{region}{suffix}");
-            let url = format!("{base}/{brand}/{region}");
+            let url = format!("{base}/{brand}-{region}");
             let o = order(brand, region, &t, Some(&url));
             p.create_payout(&o).await.expect("accepted");
             let update = next(&mut streams[i]).await;
@@ -77,7 +77,7 @@ async fn duplicates_and_late_processing_callbacks_are_recognised() {
     let sim = start(callback_config()).await;
     let p = provider(&sim, "vexora", "nigeria");
     let (base, mut streams) = receiver(&[("vexora", "nigeria", p.clone())]).await;
-    let url = format!("{base}/vexora/nigeria");
+    let url = format!("{base}/vexora-nigeria");
     let rx = &mut streams[0];
 
     p.create_payout(&order("vexora", "nigeria", "E2E-CB-1_DUP", Some(&url)))
@@ -141,7 +141,7 @@ async fn a_refused_callback_is_redelivered_until_acknowledged() {
         "paypro",
         "nigeria",
         t,
-        Some(&format!("{base}/paypro/nigeria")),
+        Some(&format!("{base}/paypro-nigeria")),
     ))
     .await
     .expect("accepted");

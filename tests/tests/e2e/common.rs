@@ -1,12 +1,17 @@
 //! Helpers: a simulator, providers built through the facade exactly as a
 //! platform builds them (`payout::Config` + `payout::build`), valid orders
-//! per region, and a callback receiver made of `callback_router`s.
+//! per region, and a callback receiver: the SDK's own
+//! (`payout::receiver::CallbackReceiver` behind `callback_router`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use payout::axum_handler::{callback_router, CallbackSink};
-use payout::{async_trait, Config, CreatePayout, PayoutProvider, PayoutUpdate, Secret, TradeNo};
+use payout::axum_handler::callback_router;
+use payout::receiver::CallbackReceiver;
+use payout::{
+    async_trait, CallbackSink, Config, CreatePayout, PayoutProvider, PayoutState, PayoutUpdate,
+    Secret, SinkError, TradeNo, VerifiedCallback,
+};
 use payout_sim::{CallbackConfig, Lifecycle, SimConfig, SimHandle, Simulator};
 use payout_testkit::platform::orders::valid_order;
 use tokio::sync::mpsc;
@@ -67,25 +72,37 @@ struct Collect(mpsc::UnboundedSender<PayoutUpdate>);
 
 #[async_trait]
 impl CallbackSink for Collect {
-    async fn on_update(&self, update: PayoutUpdate) -> Result<(), String> {
-        self.0.send(update).map_err(|e| e.to_string())
+    async fn known_state(&self, _: &str, _: &TradeNo) -> Result<Option<PayoutState>, SinkError> {
+        Ok(None)
+    }
+
+    async fn record(&self, cb: &VerifiedCallback<'_>) -> Result<(), SinkError> {
+        self.0
+            .send(cb.update.clone())
+            .map_err(|_| SinkError::new("the test stopped listening"))
     }
 }
 
-/// Serves `POST /notify/<brand>/<region>` for each provider with the
-/// facade's `callback_router`; returns the base URL and one update stream
-/// per provider, in order.
+/// Serves `POST /notify/<brand>-<region>` for each provider with the
+/// facade's receiver; returns the base URL and one update stream per
+/// provider, in order.
 pub async fn receiver(
     providers: &[(&str, &str, Arc<dyn PayoutProvider>)],
 ) -> (String, Vec<mpsc::UnboundedReceiver<PayoutUpdate>>) {
-    let mut app = axum::Router::new();
+    let receiver = Arc::new(CallbackReceiver::new());
     let mut streams = Vec::new();
     for (brand, region, p) in providers {
         let (tx, rx) = mpsc::unbounded_channel();
-        let path = format!("/notify/{brand}/{region}");
-        app = app.merge(callback_router(&path, Arc::clone(p), Arc::new(Collect(tx))));
+        receiver
+            .register(
+                &format!("{brand}-{region}"),
+                Arc::clone(p),
+                Arc::new(Collect(tx)),
+            )
+            .expect("a valid account name");
         streams.push(rx);
     }
+    let app = callback_router("/notify", receiver);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -9,3 +9,4 @@ mod faults;
 mod lifecycle;
 mod observability;
 mod observed;
+mod receiver;

@@ -314,20 +314,9 @@ impl SimFamily for XenditFamily {
     }
 
     fn callbacks(&self, _region: &str, trade_no: &str) -> Vec<Received> {
-        // The receiver files deliveries by a top-level `tradeNo`, which a
-        // Xendit webhook does not have (its reference is
-        // `data.reference_id`): they are all under the empty key, and
-        // those about `trade_no` are the ones whose verified update names
-        // it.
-        self.harness
-            .received("")
-            .into_iter()
-            .filter(|d| {
-                d.verdict
-                    .as_ref()
-                    .is_ok_and(|u| u.status.trade_no.as_str() == trade_no)
-            })
-            .collect()
+        // The receiver files verified deliveries by the trade number the
+        // update names (Xendit's `data.reference_id`).
+        self.harness.received(trade_no)
     }
 
     fn without_signature(&self, delivery: &Received) -> (HeaderMap, Vec<u8>) {

@@ -1,85 +1,63 @@
-//! `payout demo`: a realistic payout batch end to end, offline.
+//! `payout demo`: a realistic payout batch end to end, offline, written as a
+//! platform would write it on the SDK (see `docs/simulator.md`).
 //!
-//! The simulator and a callback receiver run in-process on 127.0.0.1; the
-//! batch goes through the facade exactly as a platform's would (one
-//! provider per provider/region built by `payout::build_with_transport`
-//! from a `payout::Config`, all on one shared connection pool). At the end:
-//! a summary per provider and region, and a balance reconciliation against
-//! the simulator's ledger. Exit 0 only when it holds, 1 otherwise.
+//! In-process on 127.0.0.1: the simulator (PayPro, Vexora and Xendit), the
+//! SDK's callback receiver (`payout::receiver`) and a durable journal
+//! (`payout-journal`, SQLite in a temporary directory). The batch is placed
+//! through the journal; the first process dies part-way (its in-flight
+//! creates dropped), the second reopens the journal, recovers and finishes
+//! without placing anything twice. At the end: a summary per provider and
+//! region and the balance reconciliation against the simulator's ledgers.
+//! Exit 0 only when it holds (every ledger equals the journal, every trade
+//! number placed once), 1 otherwise.
 //!
+//! - [`samples`]: a valid sample order per provider and region;
 //! - [`plan`]: which payouts (lane, scenario, trade number, amount);
-//! - [`orders`]: a valid sample order per provider and region;
-//! - [`mod@run`]: the steps, from creates to closing balances;
-//! - [`receiver`]: the callback endpoint;
-//! - [`book`]: what the SDK saw of each payout;
-//! - [`metrics`]: latencies and callback counters;
-//! - [`reconcile`] and [`report`]: the verdict and its text.
+//! - [`mod@run`]: the steps, on the SDK;
+//! - [`ledger`]: the verdict (balances against the ledgers, placements);
+//! - [`report`]: the text.
 
-mod book;
-mod metrics;
-mod orders;
+mod ledger;
 mod plan;
-mod receiver;
-mod reconcile;
 mod report;
 mod run;
+mod samples;
 
 use std::io::Write;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use payout::PayoutProvider;
 
 use super::Report;
 use crate::cli::DemoArgs;
 use crate::exit::{Exit, Failure};
 
-/// One provider and region of the batch: its sample order, its provider
-/// (timed) and its measurements.
-#[derive(Debug)]
-pub struct Lane {
-    /// The sample order row (provider and region ids).
-    pub sample: &'static orders::Sample,
-    /// The provider, built through the facade and timed.
-    pub provider: Arc<dyn PayoutProvider>,
-    /// What happened in this lane.
-    pub metrics: Arc<metrics::Metrics>,
-}
-
 /// Runs the demo and prints its report on stdout.
 ///
 /// # Errors
-/// When the simulator, the receiver or a provider cannot be set up (the
-/// payouts' own failures are part of the report, not errors).
+/// When the simulator, the receiver, the journal or a provider cannot be
+/// set up (the payouts' own failures are part of the report).
 pub async fn run(args: &DemoArgs) -> Result<Report, Failure> {
+    crate::latency::enable();
     let started = Instant::now();
-    let bar = progress(args.count);
+    let bar = ProgressBar::new(u64::from(args.count));
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg:<48} [{bar:30}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(100));
     let outcome = run::run(args.count, args.concurrency, &bar).await;
     bar.finish_and_clear();
     let outcome = outcome?;
-    let text = report::render(&outcome, started.elapsed());
+    let text = report::render(&outcome, args.count, args.concurrency, started.elapsed());
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| Failure::new(Exit::Internal, format!("cannot write to stdout: {e}")))?;
-    let reconciled = outcome.rows.iter().all(reconcile::Row::ok);
+    let reconciled = outcome.rows.iter().all(ledger::Row::ok) && outcome.placements.ok();
     Ok(Report::printed(if reconciled {
         Exit::Ok
     } else {
         Exit::Mismatch
     }))
-}
-
-/// A progress bar on stderr (drawn only when stderr is a terminal).
-fn progress(count: u32) -> ProgressBar {
-    let bar = ProgressBar::new(u64::from(count));
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {msg:<40} [{bar:30}] {pos}/{len} {elapsed}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.enable_steady_tick(Duration::from_millis(100));
-    bar
 }
