@@ -21,14 +21,13 @@
 //! static DEMO: Brand = Brand { id: "demo", name: "Demo", regions: REGIONS, scheme: Scheme::Md5Sorted };
 //!
 //! let settings = ProviderSettings::new("indonesia", "http://127.0.0.1:9/id", "1234567890", Secret::new("s"));
-//! let p = PlatformProvider::new(&DEMO, &settings, HttpTransport::new(TransportConfig::default())?)?;
+//! let p: PlatformProvider = DEMO.provider(&settings, HttpTransport::new(TransportConfig::default())?)?;
 //! let req = p.build_query(&TradeNo::new("T1")?, 1700000000000)?;
 //! assert_eq!(&*req.url, "http://127.0.0.1:9/id/v1/demo/queryPayOutResult");
 //! # Ok::<(), payout_core::Error>(())
 //! ```
 
 mod answer;
-mod bytescan;
 pub mod callback;
 pub mod create;
 pub mod data;

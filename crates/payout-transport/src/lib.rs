@@ -3,10 +3,12 @@
 //! What every provider adapter shares below its dialect: request
 //! [`sign`]ers (MD5 sorted-concat, HMAC-SHA256) and the [`client`] transport
 //! (one pooled rustls client, timeouts, a response-size cap and retries
-//! that never repeat a request that could move money twice).
+//! that never repeat a request that could move money twice), and the
+//! workspace's one [`json`] writer.
 
 pub mod client;
 pub mod connector;
+pub mod json;
 pub mod sign;
 
 pub use client::{
