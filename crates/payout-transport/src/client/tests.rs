@@ -1,35 +1,9 @@
 //! The body reader against a real socket: one chunk, many chunks, the cap.
 
-use std::time::Duration;
-
 use payout_core::{Error, Operation};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 use super::*;
-
-/// Serves one connection on 127.0.0.1 with `answer` after reading the
-/// request head and returns the request URL.
-async fn serve_once(answer: Vec<u8>) -> RequestUrl {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut buf = vec![0u8; 8192];
-        let mut seen = Vec::new();
-        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = stream.read(&mut buf).await.unwrap();
-            if n == 0 {
-                return;
-            }
-            seen.extend_from_slice(&buf[..n]);
-        }
-        stream.write_all(&answer).await.unwrap();
-        stream.flush().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    });
-    RequestUrl::parse(&format!("http://{addr}/q")).unwrap()
-}
+use crate::fake_server::{FakeServer, Reply};
 
 /// A chunked answer whose body is `parts` concatenated.
 fn chunked(parts: &[&str]) -> Vec<u8> {
@@ -41,8 +15,10 @@ fn chunked(parts: &[&str]) -> Vec<u8> {
     out
 }
 
+/// Sends a query to a server answering with the exact bytes `answer`.
 async fn fetch(answer: Vec<u8>, cap: usize) -> Result<WireResponse, Error> {
-    let url = serve_once(answer).await;
+    let server = FakeServer::always(Reply::raw(answer));
+    let url = RequestUrl::parse(&server.url("/q")).unwrap();
     let transport = HttpTransport::new(
         TransportConfig::default()
             .max_response_bytes(cap)
