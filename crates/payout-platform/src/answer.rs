@@ -16,9 +16,9 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use payout_core::{parse_amount, Currency, Decimal, LocalTime, PayoutStatus, TradeNo, Tz};
 
-use crate::bytescan;
 use crate::envelope::CODE_OK;
 use crate::status_code;
+use payout_transport::json::string_end;
 
 /// The keys of a query answer's `data` read into typed fields: the
 /// general reading's list (any other key goes to `extra` there).
@@ -56,7 +56,7 @@ impl<'a> Scanner<'a> {
         self.eat(b'"')?;
         let start = self.at;
         let rest = &self.text.as_bytes()[start..];
-        let len = bytescan::string_end(rest)?;
+        let len = string_end(rest)?;
         if rest[len] != b'"' {
             return None;
         }

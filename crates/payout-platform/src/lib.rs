@@ -28,7 +28,6 @@
 //! ```
 
 mod answer;
-mod bytescan;
 pub mod callback;
 pub mod create;
 pub mod data;

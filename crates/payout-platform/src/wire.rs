@@ -9,9 +9,10 @@ use http::HeaderValue;
 use payout_core::Error;
 
 use crate::scheme::SignPlacement;
+use payout_transport::json::JsonWriter;
 use payout_transport::{HeaderList, RequestUrl, Signer, WireRequest};
 
-use crate::{bytescan, Scheme};
+use crate::Scheme;
 
 /// Header carrying the merchant number (never signed).
 pub const MERCHANT_HEADER: &str = "merchantNo";
@@ -75,7 +76,7 @@ pub fn signed_request(
     } else {
         Arc::clone(merchant_headers)
     };
-    let body = write_body(fields, in_body.then(|| sign.as_bytes()));
+    let body = write_body(fields, in_body.then(|| sign.as_str()));
     Ok(WireRequest::post(url.clone(), headers, body))
 }
 
@@ -112,113 +113,53 @@ fn sent(&(k, v): &(&str, &str)) -> bool {
 /// skipping empty values and `sign` fields, and `sign` at its sorted place
 /// when given.
 ///
-/// The body is allocated once at its exact size and written with plain
-/// copies, then checked in one pass: when some key or value needs
-/// escaping (never, for the platform's fields) it is written again with
-/// escapes.
-fn write_body(fields: &[(&str, &str)], sign: Option<&[u8]>) -> Bytes {
-    let mut entries = usize::from(sign.is_some());
+/// The body is allocated once at its exact size and written by
+/// [`JsonWriter::str_entries`]: plain copies checked in one pass, written
+/// again with escapes only when some key or value needs them (never, for
+/// the platform's fields).
+fn write_body(fields: &[(&str, &str)], sign: Option<&str>) -> Bytes {
     // `{` `}` and, per entry, `"k":"v",` (one comma too many: the last one
-    // becomes the closing brace).
+    // stands for the closing brace).
     let mut len = 1 + sign.map_or(0, |s| SIGN_KEY.len() + s.len() + 6);
     for (k, v) in fields.iter().filter(|f| sent(f)) {
-        entries += 1;
         len += k.len() + v.len() + 6;
     }
-    let len = len.max(2);
-    let mut out = Vec::with_capacity(len);
-    out.push(b'{');
-    for_each_entry(fields, sign, |k, v| {
-        out.push(b'"');
-        out.extend_from_slice(k);
-        out.extend_from_slice(b"\":\"");
-        out.extend_from_slice(v);
-        out.extend_from_slice(b"\",");
-    });
-    close(&mut out);
-    if !written_plain(&out, entries) {
-        out = Vec::with_capacity(len + 16);
-        out.push(b'{');
-        for_each_entry(fields, sign, |k, v| {
-            write_json_str(&mut out, &String::from_utf8_lossy(k));
-            out.push(b':');
-            write_json_str(&mut out, &String::from_utf8_lossy(v));
-            out.push(b',');
-        });
-        close(&mut out);
-    }
+    let mut w = JsonWriter::object(len.max(2));
+    w.str_entries(Entries { fields, sign });
     // With length == capacity, `Bytes` takes the buffer over without a
     // second allocation.
-    Bytes::from(out)
+    Bytes::from(w.finish())
 }
 
-/// Calls `put` for each entry of the body in order: the sent fields, and
-/// `sign` at its sorted place. Keys and values are handed over as the
-/// bytes of their text (the signature is hex digits, never re-checked as
-/// text).
-fn for_each_entry<'a>(
-    fields: &[(&'a str, &'a str)],
-    mut sign: Option<&'a [u8]>,
-    mut put: impl FnMut(&'a [u8], &'a [u8]),
-) {
-    for &(k, v) in fields.iter().filter(|f| sent(f)) {
-        if let Some(s) = sign {
-            if key_order(SIGN_KEY, k).is_lt() {
-                put(SIGN_KEY.as_bytes(), s);
-                sign = None;
+/// The entries of the body in order: the sent fields, and `sign` at its
+/// sorted place.
+#[derive(Clone)]
+struct Entries<'a> {
+    fields: &'a [(&'a str, &'a str)],
+    sign: Option<&'a str>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a str, &'a str);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some((&(k, v), rest)) = self.fields.split_first() {
+            if !sent(&(k, v)) {
+                self.fields = rest;
+                continue;
             }
-        }
-        put(k.as_bytes(), v.as_bytes());
-    }
-    if let Some(s) = sign {
-        put(SIGN_KEY.as_bytes(), s);
-    }
-}
-
-/// Closes the object whose entries `"k":"v",` follow `{` in `out`: the
-/// last comma becomes `}`.
-fn close(out: &mut Vec<u8>) {
-    match out.last_mut() {
-        Some(last @ b',') => *last = b'}',
-        _ => out.push(b'}'),
-    }
-}
-
-/// Whether `body`, written without escaping for `entries` key/value pairs,
-/// is valid JSON with the intended strings: no control character and no
-/// backslash anywhere, and no quote besides the four per entry that the
-/// writer put. Eight bytes at a time, branch-free.
-fn written_plain(body: &[u8], entries: usize) -> bool {
-    let mut bad = 0;
-    let mut quotes = 0;
-    let mut chunks = body.chunks_exact(8);
-    for chunk in &mut chunks {
-        let w = bytescan::word(chunk);
-        bad |= bytescan::special(w);
-        quotes += bytescan::quotes(w).count_ones();
-    }
-    let tail = chunks.remainder().len();
-    if tail > 0 {
-        if body.len() >= 8 {
-            // The last eight bytes; drop the marks of those already seen.
-            let w = bytescan::word(&body[body.len() - 8..]);
-            let seen = 8 * (8 - tail as u32);
-            bad |= bytescan::special(w) >> seen;
-            quotes += (bytescan::quotes(w) >> seen).count_ones();
-        } else {
-            for &c in chunks.remainder() {
-                bad |= u64::from(c < 0x20 || c == b'\\');
-                quotes += u32::from(c == b'"');
+            if let Some(s) = self.sign {
+                if key_order(SIGN_KEY, k).is_lt() {
+                    self.sign = None;
+                    return Some((SIGN_KEY, s));
+                }
             }
+            self.fields = rest;
+            return Some((k, v));
         }
+        self.sign.take().map(|s| (SIGN_KEY, s))
     }
-    bad == 0 && quotes as usize == 4 * entries
-}
-
-/// Appends `s` as a JSON string literal.
-fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    // serde_json escapes exactly as JSON requires; writing to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 #[cfg(test)]
@@ -282,8 +223,7 @@ mod tests {
     }
 
     #[test]
-    fn plain_check_agrees_with_the_json_rule() {
-        let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    fn body_escapes_exactly_as_serde_json() {
         for len in [1, 7, 8, 9, 16, 17] {
             for at in 0..len {
                 for b in 0..=255u8 {
@@ -292,26 +232,20 @@ mod tests {
                     let v = String::from_utf8_lossy(&v).into_owned();
                     for key_len in [1, 4, 9] {
                         let k = "k".repeat(key_len);
-                        let body = write_body(&[(k.as_str(), v.as_str())], None);
-                        let want =
-                            serde_json::to_string(&serde_json::json!({ k.as_str(): v })).unwrap();
+                        let body = write_body(&[(k.as_str(), v.as_str())], Some("abc"));
+                        let want = serde_json::to_string(
+                            &serde_json::json!({ k.as_str(): v, SIGN_KEY: "abc" }),
+                        )
+                        .unwrap();
                         assert_eq!(
                             std::str::from_utf8(&body).unwrap(),
                             want,
                             "byte {b:#x} at {at} of {len}"
                         );
-                        let plain = !needs_escape(b) && b < 0x80;
-                        if plain {
-                            assert!(written_plain(&body, 1));
-                        }
                     }
                 }
             }
         }
-        assert!(written_plain(b"{}", 0));
-        assert!(!written_plain(b"{\"a\":\"\"\"}", 1));
-        assert!(!written_plain(b"{\"a\":\"\\\"}", 1));
-        assert!(!written_plain(b"{\"a\":\"\n\"}", 1));
     }
 
     #[test]
@@ -324,7 +258,7 @@ mod tests {
         ];
         for fields in cases {
             for sign in [None, Some("abc")] {
-                let body = write_body(fields, sign.map(str::as_bytes));
+                let body = write_body(fields, sign);
                 let mut map = serde_json::Map::new();
                 for (k, v) in fields.iter().filter(|f| !f.1.is_empty()) {
                     map.insert((*k).into(), (*v).into());

@@ -12,10 +12,10 @@ use payout_platform::Scheme;
 use payout_transport::Signer;
 
 use crate::config::CallbackConfig;
-use crate::json::{amount_text, JsonWriter};
 use crate::protocol::Protocol;
 use crate::routes::RegionCtx;
-use crate::state::{status_message, Payout};
+use crate::state::{amount_text, status_message, Payout};
+use payout_transport::json::JsonWriter;
 
 /// Why a callback was sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -176,7 +176,7 @@ fn body(
     } else {
         None
     };
-    let mut w = JsonWriter::new(320);
+    let mut w = JsonWriter::object(320);
     let mut sign_text = sign.as_ref().map(|s| s.as_str());
     for (k, v, raw) in &fields {
         if let Some(s) = sign_text.filter(|_| "sign".as_bytes() < k.as_bytes()) {
@@ -184,7 +184,7 @@ fn body(
             sign_text = None;
         }
         if *raw {
-            w.raw(k, v);
+            w.number(k, v);
         } else {
             w.str(k, v);
         }

@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::json::JsonWriter;
+use payout_transport::json::JsonWriter;
 
 /// How a region's envelope drifts from the documented types (spec §3).
 ///
@@ -53,15 +53,17 @@ pub(crate) fn now_ms() -> u64 {
 /// Writes `msg`, `code`, `timestamp` and `success`.
 fn head(w: &mut JsonWriter, drift: Drift, code: &str, msg: &str, now_ms: u64) {
     let success = code == payout_platform::envelope::CODE_OK;
-    w.str("msg", msg)
-        .str("code", code)
-        .u64("timestamp", now_ms, drift.timestamp_as_string);
-    match (drift.success_as_string, success) {
-        (true, true) => w.str("success", "true"),
-        (true, false) => w.str("success", "false"),
-        (false, true) => w.raw("success", "true"),
-        (false, false) => w.raw("success", "false"),
-    };
+    w.str("msg", msg).str("code", code);
+    if drift.timestamp_as_string {
+        w.str("timestamp", &now_ms.to_string());
+    } else {
+        w.u64("timestamp", now_ms);
+    }
+    if drift.success_as_string {
+        w.str("success", if success { "true" } else { "false" });
+    } else {
+        w.bool("success", success);
+    }
 }
 
 /// An accepted answer (`0000`, `success`) whose `data` object `data` fills.
@@ -75,7 +77,7 @@ pub(crate) fn ok(drift: Drift, data: impl FnOnce(&mut JsonWriter)) -> Vec<u8> {
 /// An accepted answer's envelope up to and including `"data":{`, for
 /// bodies streamed piece by piece (`_HUGE`).
 pub(crate) fn ok_open(drift: Drift) -> JsonWriter {
-    let mut w = JsonWriter::new(256);
+    let mut w = JsonWriter::object(256);
     head(
         &mut w,
         drift,
@@ -83,15 +85,15 @@ pub(crate) fn ok_open(drift: Drift) -> JsonWriter {
         "success",
         now_ms(),
     );
-    w.begin("data");
+    w.begin_object("data");
     w
 }
 
 /// A refused answer: `code` and `msg`, `data` null.
 pub(crate) fn error(drift: Drift, code: &str, msg: &str) -> Vec<u8> {
-    let mut w = JsonWriter::new(128 + msg.len());
+    let mut w = JsonWriter::object(128 + msg.len());
     head(&mut w, drift, code, msg, now_ms());
-    w.raw("data", "null");
+    w.null("data");
     w.finish()
 }
 

@@ -11,9 +11,9 @@ use bytes::Bytes;
 use http::{header, StatusCode};
 
 use crate::envelope::{self, Drift};
-use crate::json::JsonWriter;
 use crate::protocol::Protocol;
 use crate::shared::Shared;
+use payout_transport::json::JsonWriter;
 
 /// One way an answer goes wrong. The request behind it is processed first
 /// (see [`crate::Scenario`] for the exceptions); only the answer suffers.
@@ -173,7 +173,7 @@ pub(crate) fn json_with(status: StatusCode, body: Vec<u8>) -> Response {
 
 /// Xendit's error body `{"error_code","message"}`.
 pub(crate) fn xendit_error_body(code: &str, message: &str) -> Vec<u8> {
-    let mut w = JsonWriter::new(64 + message.len());
+    let mut w = JsonWriter::object(64 + message.len());
     w.str("error_code", code).str("message", message);
     w.finish()
 }
@@ -305,20 +305,20 @@ fn reset(status: StatusCode, body: Vec<u8>) -> Response {
 /// A valid but oversized JSON answer naming `reference`, streamed in
 /// 64 KiB pieces.
 fn huge(wire: Wire, reference: &str, bytes: usize) -> Response {
-    let (head, tail): (Vec<u8>, &'static [u8]) = match wire {
+    let (mut head, tail): (Vec<u8>, &'static [u8]) = match wire {
         Wire::Platform(drift) => {
             let mut w = envelope::ok_open(drift);
-            w.str("tradeNo", reference);
-            w.bytes(b",\"padding\":\"");
+            w.str("tradeNo", reference).key("padding");
             (w.into_open(), b"\"}}")
         }
         Wire::Xendit => {
-            let mut w = JsonWriter::new(64);
-            w.str("reference_id", reference);
-            w.bytes(b",\"padding\":\"");
+            let mut w = JsonWriter::object(64);
+            w.str("reference_id", reference).key("padding");
             (w.into_open(), b"\"}")
         }
     };
+    // The padding string, closed by `tail`.
+    head.push(b'"');
     let chunks = bytes.div_ceil(PAD.len()).max(1);
     let body = std::iter::once(Bytes::from(head))
         .chain(std::iter::repeat_n(Bytes::from_static(&PAD), chunks))

@@ -18,11 +18,11 @@ use crate::auth::{authenticate, field, parse_body};
 use crate::callbacks;
 use crate::envelope::{self, now_ms};
 use crate::faults::{self, Fault, Wire};
-use crate::json::{amount_text, JsonWriter};
 use crate::routes::{Endpoint, RegionCtx};
 use crate::shared::Shared;
-use crate::state::{local_now, settle, status_message, Payout, PlaceError};
+use crate::state::{amount_text, local_now, settle, status_message, Payout, PlaceError};
 use crate::validate;
+use payout_transport::json::JsonWriter;
 
 /// Answers every request.
 pub(crate) async fn handle(
@@ -107,7 +107,7 @@ fn write_query(w: &mut JsonWriter, ctx: &RegionCtx, trade_no: &str, p: &Payout) 
             w.str("orderAmount", &a).str("payAmount", &a);
         }
         QueryVariant::C => {
-            w.raw("amount", &amount_text(p.amount, 4));
+            w.number("amount", &amount_text(p.amount, 4));
         }
         _ => {
             w.str("amount", &amount_text(p.amount, 2));
@@ -309,7 +309,7 @@ fn balance(shared: &Shared, region: usize, merchant: usize) -> Response {
         ] {
             let text = amount_text(amount, 4);
             if numbers {
-                w.raw(key, &text);
+                w.number(key, &text);
             } else {
                 w.str(key, &text);
             }

@@ -81,7 +81,6 @@ mod envelope;
 pub mod faults;
 mod handle;
 mod handler;
-mod json;
 mod protocol;
 mod routes;
 pub mod scenario;

@@ -122,6 +122,15 @@ pub(crate) fn settle(p: &mut Payout, balances: &mut Balances, zone: Tz) -> bool 
     true
 }
 
+/// `amount` written with exactly `places` decimals. Never drops a digit:
+/// the stored amounts passed the region's scale check, and the places
+/// asked for are at least the region's.
+pub(crate) fn amount_text(amount: Decimal, places: u32) -> String {
+    let mut a = amount;
+    a.rescale(places);
+    a.to_string()
+}
+
 /// The `message` sent with a status code.
 pub(crate) fn status_message(code: &str) -> &'static str {
     match code {

@@ -5,10 +5,9 @@
 //! byte-identical).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use payout_core::{Beneficiary, CreatePayout, Decimal, Error};
-use serde_json::Value;
+use payout_transport::json::JsonWriter;
 
 use crate::region::Region;
 
@@ -231,32 +230,25 @@ fn check_amount(region: &Region, amount: Decimal) -> Result<Decimal, Error> {
 /// The exact body: `reference_id`, `channel_code`, `channel_properties`
 /// (`account_number`, `account_holder_name`), `amount` (a JSON number in
 /// minimal form), `currency`, then `description` and `metadata` when given.
-pub(crate) fn body(region: &Region, order: &CreatePayout, payout: &Payout<'_>) -> String {
-    let s = |v: &str| Value::String(v.to_owned());
-    let mut out = String::with_capacity(256);
-    let _ = write!(
-        out,
-        r#"{{"reference_id":{},"channel_code":{},"channel_properties":{{"account_number":{},"account_holder_name":{}}},"amount":{},"currency":{}"#,
-        s(order.trade_no.as_str()),
-        s(payout.channel_code),
-        s(payout.account_number),
-        s(&payout.account_holder_name),
-        payout.amount,
-        s(region.currency.as_str()),
-    );
+pub(crate) fn body(region: &Region, order: &CreatePayout, payout: &Payout<'_>) -> Vec<u8> {
+    let mut w = JsonWriter::object(256);
+    w.str("reference_id", order.trade_no.as_str())
+        .str("channel_code", payout.channel_code)
+        .begin_object("channel_properties")
+        .str("account_number", payout.account_number)
+        .str("account_holder_name", &payout.account_holder_name)
+        .end()
+        .decimal("amount", payout.amount)
+        .str("currency", region.currency.as_str());
     if let Some(d) = payout.description {
-        let _ = write!(out, r#","description":{}"#, s(d));
+        w.str("description", d);
     }
     if !payout.metadata.is_empty() {
-        out.push_str(r#","metadata":{"#);
-        for (i, (k, v)) in payout.metadata.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "{}:{}", s(k), s(v));
+        w.begin_object("metadata");
+        for (k, v) in &payout.metadata {
+            w.str(k, v);
         }
-        out.push('}');
+        w.end();
     }
-    out.push('}');
-    out
+    w.finish()
 }

@@ -6,107 +6,29 @@
 
 mod common;
 
-use std::collections::VecDeque;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
-use axum::response::Response;
 use common::*;
 use payout_core::{Error, PayoutProvider, PayoutRef, PayoutState, RejectReason, RetryAdvice};
+use payout_transport::fake_server::{FakeServer, Reply, Request};
 use payout_transport::{HttpTransport, PayoutProtocol, RetryPolicy, TransportConfig};
 use provider_xendit::XenditProvider;
 
-/// What the server answers next.
-#[derive(Clone)]
-enum Reply {
-    /// Status, extra headers, body.
-    Answer(u16, Vec<(&'static str, &'static str)>, String),
-    /// Wait this long before a 200 with the body (the client gives up first).
-    Late(Duration, String),
-}
-
 fn ok(body: String) -> Reply {
-    Reply::Answer(200, vec![], body)
+    Reply::json(body)
 }
 
 fn status(code: u16, body: &str) -> Reply {
-    Reply::Answer(code, vec![], body.to_owned())
+    Reply::status(code).body("application/json", body.to_owned())
 }
 
-/// One request as received.
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    uri: String,
-    headers: http::HeaderMap,
-    body: Vec<u8>,
-}
-
-#[derive(Default)]
-struct Shared {
-    script: Mutex<VecDeque<Reply>>,
-    seen: Mutex<Vec<Seen>>,
-}
-
-struct Server {
-    addr: SocketAddr,
-    shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let body = to_bytes(body, 1 << 20).await.unwrap_or_default().to_vec();
-    shared.seen.lock().unwrap().push(Seen {
-        method: parts.method.to_string(),
-        uri: parts.uri.to_string(),
-        headers: parts.headers,
-        body,
-    });
-    let reply = shared.script.lock().unwrap().pop_front();
-    let (code, headers, body) = match reply {
-        Some(Reply::Answer(code, headers, body)) => (code, headers, body),
-        Some(Reply::Late(pause, body)) => {
-            tokio::time::sleep(pause).await;
-            (200, vec![], body)
-        }
-        None => (
-            500,
-            vec![],
-            r#"{"error_code":"SERVER_ERROR","message":"script exhausted"}"#.to_owned(),
-        ),
-    };
-    let mut response = Response::builder()
-        .status(code)
-        .header("content-type", "application/json");
-    for (k, v) in headers {
-        response = response.header(k, v);
-    }
-    response.body(Body::from(body)).unwrap()
-}
+/// The workspace's fake server, answering with a script of replies (a
+/// request beyond it gets a 500).
+struct Server(FakeServer);
 
 impl Server {
-    async fn start(script: Vec<Reply>) -> Self {
-        let shared = Arc::new(Shared::default());
-        shared.script.lock().unwrap().extend(script);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = axum::Router::new()
-            .fallback(handle)
-            .with_state(Arc::clone(&shared));
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Self { addr, shared, task }
+    fn start(script: Vec<Reply>) -> Self {
+        Self(FakeServer::script(script))
     }
 
     /// A provider on this server. Answers come at once: the generous
@@ -129,7 +51,7 @@ impl Server {
                     .attempts(3)
                     .backoff(Duration::from_millis(5), Duration::from_millis(20)),
             );
-        let base = format!("http://{}", self.addr);
+        let base = self.0.url("");
         provider_xendit::provider(
             &settings(region, Some(&base), for_user),
             HttpTransport::new(config).unwrap(),
@@ -137,13 +59,13 @@ impl Server {
         .unwrap()
     }
 
-    fn seen(&self) -> Vec<Seen> {
-        self.shared.seen.lock().unwrap().clone()
+    fn seen(&self) -> Vec<Request> {
+        self.0.requests()
     }
 }
 
-fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
-    seen.headers.get(name).and_then(|v| v.to_str().ok())
+fn header<'a>(seen: &'a Request, name: &str) -> Option<&'a str> {
+    seen.header(name)
 }
 
 fn list_of(item: &str) -> String {
@@ -152,7 +74,7 @@ fn list_of(item: &str) -> String {
 
 #[tokio::test]
 async fn create_sends_auth_key_and_body() {
-    let server = Server::start(vec![ok(payout_json(&[]))]).await;
+    let server = Server::start(vec![ok(payout_json(&[]))]);
     let p = server.provider("indonesia", true);
     let s = p.create_payout(&bank_order("indonesia")).await.unwrap();
     assert_eq!(s.state, PayoutState::Processing);
@@ -160,7 +82,7 @@ async fn create_sends_auth_key_and_body() {
     assert_eq!(seen.len(), 1);
     let req = &seen[0];
     assert_eq!(
-        (req.method.as_str(), req.uri.as_str()),
+        (req.method.as_str(), req.target.as_str()),
         ("POST", "/v2/payouts")
     );
     assert_eq!(
@@ -186,14 +108,14 @@ async fn create_sends_auth_key_and_body() {
 async fn server_errors_and_rate_limits_are_retried_with_the_same_key_and_bytes() {
     let server = Server::start(vec![
         status(500, r#"{"error_code":"SERVER_ERROR","message":"x"}"#),
-        Reply::Answer(
+        status(
             429,
-            vec![("retry-after", "0.01"), ("rate-limit-reset", "0.01")],
-            r#"{"error_code":"RATE_LIMIT_EXCEEDED","message":"slow down"}"#.into(),
-        ),
+            r#"{"error_code":"RATE_LIMIT_EXCEEDED","message":"slow down"}"#,
+        )
+        .header("retry-after", "0.01")
+        .header("rate-limit-reset", "0.01"),
         ok(payout_json(&[("status", Some("\"SUCCEEDED\""))])),
-    ])
-    .await;
+    ]);
     let p = server.provider("indonesia", false);
     let s = p.create_payout(&bank_order("indonesia")).await.unwrap();
     assert_eq!(s.state, PayoutState::Succeeded);
@@ -207,8 +129,8 @@ async fn server_errors_and_rate_limits_are_retried_with_the_same_key_and_bytes()
 
 #[tokio::test]
 async fn a_timeout_is_retried_with_the_same_key_then_reported_unknown() {
-    let late = Reply::Late(Duration::from_secs(5), payout_json(&[]));
-    let server = Server::start(vec![late.clone(), late.clone(), late]).await;
+    let late = ok(payout_json(&[])).after(Duration::from_secs(5));
+    let server = Server::start(vec![late.clone(), late.clone(), late]);
     let p = server.provider_with_timeout("indonesia", false, Duration::from_millis(300));
     let e = p.create_payout(&bank_order("indonesia")).await.unwrap_err();
     assert!(e.is_outcome_unknown(), "{e:?}");
@@ -227,8 +149,7 @@ async fn a_duplicate_key_is_looked_up_and_reported_with_the_existing_payout() {
             r#"{"error_code":"DUPLICATE_ERROR","message":"A payout with this idempotency key already exists."}"#,
         ),
         ok(list_of(&existing)),
-    ])
-    .await;
+    ]);
     let p = server.provider("indonesia", false);
     let e = p.create_payout(&bank_order("indonesia")).await.unwrap_err();
     match &e {
@@ -242,7 +163,10 @@ async fn a_duplicate_key_is_looked_up_and_reported_with_the_existing_payout() {
     assert_eq!(e.retry_advice(), RetryAdvice::Never);
     let seen = server.seen();
     assert_eq!(seen[1].method, "GET");
-    assert_eq!(seen[1].uri, format!("/v2/payouts?reference_id={TRADE_NO}"));
+    assert_eq!(
+        seen[1].target,
+        format!("/v2/payouts?reference_id={TRADE_NO}")
+    );
     // The protocol can tell the lead's connector whether it is the order's
     // payout (D2): this one differs in amount.
     let answer = answer(200, &list_of(&existing));
@@ -268,8 +192,7 @@ async fn a_duplicate_key_without_a_payout_is_the_refusal() {
     let server = Server::start(vec![
         status(409, r#"{"error_code":"DUPLICATE_ERROR","message":"used"}"#),
         ok(r#"{"has_more":false,"data":[]}"#.into()),
-    ])
-    .await;
+    ]);
     let p = server.provider("indonesia", false);
     let e = p.create_payout(&bank_order("indonesia")).await.unwrap_err();
     assert!(
@@ -292,8 +215,7 @@ async fn a_validation_refusal_is_reported_after_the_lookup_finds_nothing() {
             r#"{"error_code":"CHANNEL_CODE_NOT_SUPPORTED","message":"no"}"#,
         ),
         ok("[]".into()),
-    ])
-    .await;
+    ]);
     let p = server.provider("philippines", false);
     let e = p
         .create_payout(&bank_order("philippines"))
@@ -319,8 +241,7 @@ async fn query_cancel_and_balance() {
         ok(list_of(&payout_json(&[]))),
         ok(payout_json(&[("status", Some("\"CANCELLED\""))])),
         ok(r#"{"balance": 1241231}"#.into()),
-    ])
-    .await;
+    ]);
     let p = server.provider("indonesia", false);
     let e = p.query_payout(&trade_no(TRADE_NO)).await.unwrap_err();
     assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
@@ -334,7 +255,7 @@ async fn query_cancel_and_balance() {
     let seen = server.seen();
     let lines: Vec<String> = seen
         .iter()
-        .map(|r| format!("{} {}", r.method, r.uri))
+        .map(|r| format!("{} {}", r.method, r.target))
         .collect();
     assert_eq!(
         lines,

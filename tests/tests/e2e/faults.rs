@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use payout::{Error, PayoutProviderExt, PayoutState, WaitOptions, WaitOutcome};
 use payout_sim::{Endpoint, Fault, FaultScope, Scenario};
+use payout_transport::fake_server::{FakeServer, Reply};
 
 use crate::common::*;
 
@@ -143,21 +144,12 @@ async fn a_system_error_on_query_is_retried_like_a_5xx() {
 /// size cap on a shared pool (it used to keep the pool's 30 s default).
 #[tokio::test]
 async fn a_shared_transport_honours_the_providers_own_settings() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    // Accepts and never answers.
-    let silent = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    // Reads each request and never answers.
+    let silent = FakeServer::always(Reply::hang());
     let shared = payout::HttpTransport::new(payout::TransportConfig::default()).expect("pool");
     let mut config = payout::Config::new("paypro");
     config.region = "indonesia".into();
-    config.base_url = format!("http://{addr}/indonesia-pay");
+    config.base_url = silent.url("/indonesia-pay");
     config.merchant_no = TEST_MERCHANT_NO.to_owned();
     config.secret = Some(payout::Secret::new(TEST_SECRET));
     config.timeout_ms = Some(150);
@@ -168,5 +160,6 @@ async fn a_shared_transport_honours_the_providers_own_settings() {
         .await
         .expect("the provider's own timeout applied");
     assert!(matches!(answer, Err(Error::NoAnswer { .. })), "{answer:?}");
-    silent.abort();
+    // It reached the server, once (max_attempts = 1).
+    assert_eq!(silent.wait_for(1, Duration::from_secs(5)).await, 1);
 }

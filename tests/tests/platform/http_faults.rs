@@ -21,7 +21,7 @@ const ATTEMPTS: u32 = 3;
 const CAP: usize = 4096;
 
 /// Answers come at once: a generous timeout keeps a loaded machine from
-/// turning them into timeouts. Only [`Reply::Hang`] runs into it.
+/// turning them into timeouts. Only [`Reply::hang()`] runs into it.
 fn config() -> TransportConfig {
     TransportConfig::default()
         .timeout(Duration::from_secs(5))
@@ -42,7 +42,7 @@ async fn setup(region_id: &str, reply: Reply) -> (Server, PlatformProvider) {
 /// As [`setup`], for a server that never answers: a short timeout.
 async fn setup_hanging() -> (Server, PlatformProvider) {
     let config = config().timeout(Duration::from_millis(300));
-    setup_with("body", Reply::Hang, config).await
+    setup_with("body", Reply::hang(), config).await
 }
 
 async fn setup_with(
@@ -52,7 +52,7 @@ async fn setup_with(
 ) -> (Server, PlatformProvider) {
     let row = region(&DEMO, region_id).unwrap();
     let header = row.sign == payout_platform::SignPlacement::Header;
-    let server = Server::start(reply, header).await;
+    let server = Server::start(reply, header);
     let base = server.base_url(row.segment.unwrap_or(row.id));
     let p = provider_at(&DEMO, region_id, &base, config).unwrap();
     (server, p)
@@ -86,14 +86,14 @@ fn unknown_cause(result: Result<payout_core::PayoutStatus, Error>) -> Error {
 
 #[tokio::test]
 async fn query_create_and_balance_reach_a_checking_server() {
-    let (server, p) = setup("body", Reply::Json(query_answer())).await;
+    let (server, p) = setup("body", Reply::json(query_answer())).await;
     let status = p.query_payout(&seed_trade_no()).await.unwrap();
     assert_eq!(status.state, PayoutState::Succeeded);
     assert_eq!(status.paid_amount.unwrap().to_string(), "200.00");
 
     let (server2, p2) = setup(
         "body",
-        Reply::Json(accepted(
+        Reply::json(accepted(
             r#"{"tradeNo":"PO20241011120000001","status":"0015"}"#,
         )),
     )
@@ -103,7 +103,7 @@ async fn query_create_and_balance_reach_a_checking_server() {
 
     let (server3, p3) = setup(
         "body",
-        Reply::Json(accepted(
+        Reply::json(accepted(
             r#"{"availableAmount":"9998989.0000","freezeAmount":"0"}"#,
         )),
     )
@@ -136,7 +136,7 @@ async fn query_create_and_balance_reach_a_checking_server() {
 
 #[tokio::test]
 async fn header_signature_reaches_a_checking_server() {
-    let (server, p) = setup("header", Reply::Json(query_answer())).await;
+    let (server, p) = setup("header", Reply::json(query_answer())).await;
     p.query_payout(&seed_trade_no()).await.unwrap();
     assert_eq!(server.problems(), Vec::<String>::new());
     assert_eq!(server.hits(), 1);
@@ -144,7 +144,7 @@ async fn header_signature_reaches_a_checking_server() {
 
 #[tokio::test]
 async fn the_server_refuses_a_wrong_signature() {
-    let server = Server::start(Reply::Json(query_answer()), false).await;
+    let server = Server::start(Reply::json(query_answer()), false);
     let mut wrong = settings("body", &server.base_url("body-pay"));
     wrong.credentials.api_secret = payout_core::Secret::new("not-the-secret");
     let transport = HttpTransport::new(config()).unwrap();
@@ -228,7 +228,7 @@ async fn create_timeout_is_outcome_unknown_and_sent_exactly_once() {
 
 #[tokio::test]
 async fn create_connection_reset_is_outcome_unknown_and_sent_once() {
-    let (server, p) = setup("body", Reply::Close).await;
+    let (server, p) = setup("body", Reply::close()).await;
     let cause = unknown_cause(p.create_payout(&order()).await);
     assert!(matches!(cause, Error::NoAnswer { .. }), "{cause:?}");
     assert_eq!(server.hits_after_settling(1).await, 1);
@@ -239,7 +239,7 @@ fn bad_gateway() -> Reply {
         "<html>\r\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>",
         "upstream unavailable ".repeat(40)
     );
-    Reply::Status(502, "text/html", html)
+    Reply::status(502).body("text/html", html)
 }
 
 #[tokio::test]
@@ -280,7 +280,7 @@ async fn create_on_5xx_is_outcome_unknown_and_not_retried() {
 async fn client_errors_are_not_retried() {
     let (server, p) = setup(
         "body",
-        Reply::Status(404, "text/plain", "no such path".into()),
+        Reply::status(404).body("text/plain", "no such path"),
     )
     .await;
     let e = p.query_payout(&seed_trade_no()).await.unwrap_err();
@@ -292,7 +292,7 @@ async fn client_errors_are_not_retried() {
 #[tokio::test]
 async fn truncated_json_is_invalid_response() {
     let cut = query_answer()[..40].to_owned();
-    let (_server, p) = setup("body", Reply::Json(cut.clone())).await;
+    let (_server, p) = setup("body", Reply::json(cut.clone())).await;
     let e = p.query_payout(&seed_trade_no()).await.unwrap_err();
     assert!(
         matches!(
@@ -305,7 +305,7 @@ async fn truncated_json_is_invalid_response() {
         "{e:?}"
     );
 
-    let (server, p) = setup("body", Reply::Json(cut)).await;
+    let (server, p) = setup("body", Reply::json(cut)).await;
     let cause = unknown_cause(p.create_payout(&order()).await);
     assert!(matches!(cause, Error::InvalidResponse { .. }), "{cause:?}");
     assert_eq!(server.hits(), 1);
@@ -314,11 +314,11 @@ async fn truncated_json_is_invalid_response() {
 #[tokio::test]
 async fn body_cut_short_of_its_length_is_no_answer() {
     let raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\nconnection: close\r\n\r\n{\"code\":\"0000\",\"data\":{".to_vec();
-    let (_server, p) = setup("body", Reply::Raw(raw.clone())).await;
+    let (_server, p) = setup("body", Reply::raw(raw.clone())).await;
     let e = p.query_payout(&seed_trade_no()).await.unwrap_err();
     assert!(matches!(e, Error::NoAnswer { .. }), "{e:?}");
 
-    let (server, p) = setup("body", Reply::Raw(raw)).await;
+    let (server, p) = setup("body", Reply::raw(raw)).await;
     let cause = unknown_cause(p.create_payout(&order()).await);
     assert!(matches!(cause, Error::NoAnswer { .. }), "{cause:?}");
     assert_eq!(server.hits(), 1);
@@ -327,7 +327,7 @@ async fn body_cut_short_of_its_length_is_no_answer() {
 #[tokio::test]
 async fn oversized_bodies_are_invalid_response() {
     let big = accepted(&format!(r#"{{"pad":"{}"}}"#, "x".repeat(CAP)));
-    let (_server, p) = setup("body", Reply::Json(big)).await;
+    let (_server, p) = setup("body", Reply::json(big)).await;
     match p.query_payout(&seed_trade_no()).await {
         Err(Error::InvalidResponse { message, .. }) => {
             assert!(message.contains(&format!("{CAP}-byte limit")), "{message}");
@@ -340,7 +340,7 @@ async fn oversized_bodies_are_invalid_response() {
         chunked.extend_from_slice(format!("400\r\n{}\r\n", "y".repeat(0x400)).as_bytes());
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
-    let (_server, p) = setup("body", Reply::Raw(chunked)).await;
+    let (_server, p) = setup("body", Reply::raw(chunked)).await;
     match p.balance().await {
         Err(Error::InvalidResponse { message, .. }) => {
             assert!(message.contains("limit"), "{message}");
@@ -351,8 +351,7 @@ async fn oversized_bodies_are_invalid_response() {
 
 #[tokio::test]
 async fn outer_5000_is_unavailable_on_query_and_unknown_on_create() {
-    let system =
-        || Reply::Json(r#"{"code":"5000","msg":"system exception","success":false}"#.into());
+    let system = || Reply::json(r#"{"code":"5000","msg":"system exception","success":false}"#);
     let (_server, p) = setup("body", system()).await;
     let e = p.query_payout(&seed_trade_no()).await.unwrap_err();
     assert!(
@@ -381,7 +380,7 @@ async fn outer_5000_is_unavailable_on_query_and_unknown_on_create() {
 
 #[tokio::test]
 async fn outer_8000_is_rejected_on_query_and_create() {
-    let failed = || Reply::Json(r#"{"code":"8000","msg":"order error","success":"false"}"#.into());
+    let failed = || Reply::json(r#"{"code":"8000","msg":"order error","success":"false"}"#);
     let (_server, p) = setup("body", failed()).await;
     let e = p.query_payout(&seed_trade_no()).await.unwrap_err();
     assert!(
@@ -418,7 +417,7 @@ async fn a_garbled_outer_code_on_create_is_outcome_unknown_never_rejected() {
         r#"{"code":8e3,"msg":"order error"}"#,
         r#"{"code":"8000","msg":"order error","code":"0000"}"#,
     ] {
-        let (server, p) = setup("body", Reply::Json(body.into())).await;
+        let (server, p) = setup("body", Reply::json(body)).await;
         let cause = unknown_cause(p.create_payout(&order()).await);
         assert!(
             matches!(cause, Error::InvalidResponse { .. }),

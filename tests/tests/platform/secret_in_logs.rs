@@ -31,7 +31,7 @@ impl io::Write for Logs {
 }
 
 async fn provider_on(reply: Reply) -> (Server, payout_platform::PlatformProvider) {
-    let server = Server::start(reply, false).await;
+    let server = Server::start(reply, false);
     let config = TransportConfig::default()
         .timeout(std::time::Duration::from_secs(5))
         .retry(RetryPolicy::default().attempts(2).backoff(
@@ -55,10 +55,10 @@ async fn no_log_line_holds_the_secret() {
 
     let order = valid_order(region(&DEMO, "body").unwrap()).unwrap();
     let ok = accepted(r#"{"tradeNo":"PO20241011120000001","status":"0015","availableAmount":"1"}"#);
-    let (_s, p) = provider_on(Reply::Json(ok)).await;
+    let (_s, p) = provider_on(Reply::json(ok)).await;
     p.create_payout(&order).await.unwrap();
     p.balance().await.unwrap();
-    let (_s, p) = provider_on(Reply::Status(502, "text/html", "<html>bad</html>".into())).await;
+    let (_s, p) = provider_on(Reply::status(502).body("text/html", "<html>bad</html>")).await;
     let _ = p.query_payout(&seed_trade_no()).await.unwrap_err();
     let _ = p.create_payout(&order).await.unwrap_err();
     let mut bad = order.clone();

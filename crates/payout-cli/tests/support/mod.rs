@@ -1,15 +1,13 @@
-//! A tiny HTTP/1.1 server on 127.0.0.1 that checks each request's
-//! `merchantNo` header and MD5 signature and answers with canned replies,
-//! and a runner for the built `payout` binary.
+//! The workspace's fake HTTP server ([`payout_transport::fake_server`])
+//! checking each request's `merchantNo` header and MD5 signature and
+//! answering with canned replies, and a runner for the built `payout`
+//! binary.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::Duration;
 
+use payout_transport::fake_server::{self, FakeServer, Request};
 use payout_transport::{Md5SortedSigner, Secret, Signer};
 use serde_json::{Map, Value};
 
@@ -28,6 +26,19 @@ pub enum Reply {
     Hang(Duration),
 }
 
+impl Reply {
+    /// The fake server's reply.
+    fn into_reply(self) -> fake_server::Reply {
+        match self {
+            Self::Json(body) => fake_server::Reply::json(body),
+            Self::Status(status, content_type, body) => {
+                fake_server::Reply::status(status).body(content_type, body)
+            }
+            Self::Hang(pause) => fake_server::Reply::close().after(pause),
+        }
+    }
+}
+
 /// A request as the server saw it.
 #[derive(Clone, Debug)]
 pub struct Seen {
@@ -41,12 +52,30 @@ pub struct Seen {
     pub sign_ok: bool,
 }
 
-type Handler = dyn Fn(usize, &Seen) -> Reply + Send + Sync;
+impl Seen {
+    /// Reads `req` as the platform would: its fields (without `sign`) and
+    /// whether the signature over them is right.
+    fn of(req: &Request) -> Self {
+        let mut fields: Map<String, Value> = serde_json::from_slice(&req.body).unwrap_or_default();
+        let received = match fields.remove("sign") {
+            Some(Value::String(s)) => Some(s),
+            _ => req.header("sign").map(str::to_owned),
+        };
+        let mine = Md5SortedSigner::new(Secret::new(SECRET))
+            .sign_json(&fields)
+            .expect("flat body");
+        Self {
+            path: req.target.clone(),
+            merchant_no: req.header("merchantNo").map(str::to_owned),
+            body: fields,
+            sign_ok: received.is_some_and(|s| mine.matches(&s)),
+        }
+    }
+}
 
-/// A running test server.
+/// A running test server; stops when dropped.
 pub struct Server {
-    addr: SocketAddr,
-    seen: Arc<Mutex<Vec<Seen>>>,
+    inner: FakeServer,
 }
 
 impl Server {
@@ -54,23 +83,19 @@ impl Server {
     /// A request with a wrong signature or merchant header is answered
     /// with outer code 8000 instead, so a signing bug cannot pass a test.
     pub fn start(handler: impl Fn(usize, &Seen) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let counter = Arc::new(AtomicUsize::new(0));
-        let seen2 = Arc::clone(&seen);
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (handler, seen, counter) = (
-                    Arc::clone(&handler),
-                    Arc::clone(&seen2),
-                    Arc::clone(&counter),
-                );
-                thread::spawn(move || serve(stream, &*handler, &seen, &counter));
-            }
+        let inner = FakeServer::start(move |req| {
+            let seen = Seen::of(req);
+            let reply = if !seen.sign_ok || seen.merchant_no.as_deref() != Some(MERCHANT) {
+                Reply::Json(
+                    r#"{"code":"8000","msg":"test server: bad sign or merchantNo","success":false}"#
+                        .into(),
+                )
+            } else {
+                handler(req.index, &seen)
+            };
+            reply.into_reply()
         });
-        Self { addr, seen }
+        Self { inner }
     }
 
     /// Always answers with this JSON.
@@ -81,102 +106,13 @@ impl Server {
 
     /// `http://127.0.0.1:PORT/<segment>`.
     pub fn base(&self, segment: &str) -> String {
-        format!("http://{}/{segment}", self.addr)
+        self.inner.url(segment)
     }
 
     /// Every request received so far.
     pub fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().expect("lock").clone()
+        self.inner.requests().iter().map(Seen::of).collect()
     }
-}
-
-fn serve(mut stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>, counter: &AtomicUsize) {
-    let Some((path, headers, body)) = read_request(&mut stream) else {
-        return;
-    };
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let mut fields: Map<String, Value> = serde_json::from_slice(&body).unwrap_or_default();
-    let received = match fields.remove("sign") {
-        Some(Value::String(s)) => Some(s),
-        _ => header("sign"),
-    };
-    let mine = Md5SortedSigner::new(Secret::new(SECRET))
-        .sign_json(&fields)
-        .expect("flat body");
-    let request = Seen {
-        path,
-        merchant_no: header("merchantNo"),
-        body: fields,
-        sign_ok: received.is_some_and(|s| mine.matches(&s)),
-    };
-    seen.lock().expect("lock").push(request.clone());
-    let n = counter.fetch_add(1, Ordering::SeqCst);
-    let reply = if !request.sign_ok || request.merchant_no.as_deref() != Some(MERCHANT) {
-        Reply::Json(
-            r#"{"code":"8000","msg":"test server: bad sign or merchantNo","success":false}"#.into(),
-        )
-    } else {
-        handler(n, &request)
-    };
-    let (status, ctype, body) = match reply {
-        Reply::Json(b) => (200, "application/json", b.into_bytes()),
-        Reply::Status(s, c, b) => (s, c, b),
-        Reply::Hang(d) => {
-            thread::sleep(d);
-            return;
-        }
-    };
-    let head = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    // The client may hang up early (size cap); that is not a test failure.
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-    let _ = stream.flush();
-}
-
-type Request = (String, Vec<(String, String)>, Vec<u8>);
-
-fn read_request(stream: &mut TcpStream) -> Option<Request> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let path = lines.next()?.split(' ').nth(1)?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let len: usize = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = buf[head_end..].to_vec();
-    while body.len() < len {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Some((path, headers, body))
 }
 
 /// A finished run of the binary.

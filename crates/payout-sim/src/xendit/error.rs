@@ -5,7 +5,7 @@ use axum::response::Response;
 use http::StatusCode;
 
 use crate::faults;
-use crate::json::JsonWriter;
+use payout_transport::json::JsonWriter;
 
 /// One refused request.
 #[derive(Debug)]
@@ -52,18 +52,16 @@ impl ApiError {
         if self.errors.is_empty() {
             return faults::xendit_error_body(self.code, &self.message);
         }
-        let mut w = JsonWriter::new(128 + self.message.len());
-        w.str("error_code", self.code).str("message", &self.message);
-        let items: Vec<Vec<u8>> = self
-            .errors
-            .iter()
-            .map(|(path, message)| {
-                let mut e = JsonWriter::new(64);
-                e.str("path", path).str("message", message);
-                e.finish()
-            })
-            .collect();
-        w.array("errors", &items);
+        let mut w = JsonWriter::object(128 + self.message.len());
+        w.str("error_code", self.code)
+            .str("message", &self.message)
+            .begin_array("errors");
+        for (path, message) in &self.errors {
+            w.item_object()
+                .str("path", path)
+                .str("message", message)
+                .end();
+        }
         w.finish()
     }
 

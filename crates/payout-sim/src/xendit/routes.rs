@@ -17,10 +17,10 @@ use super::ledger::{Outcome, Payout, XenditStatus};
 use super::validate::{self, NewPayout};
 use super::{auth, lifecycle, wire, XenditEndpoint, XenditState};
 use crate::faults::{self, Fault, Wire};
-use crate::json::{write_array, JsonWriter};
 use crate::protocol::Protocol;
 use crate::scenario::read_suffixes;
 use crate::shared::Shared;
+use payout_transport::json::JsonWriter;
 
 /// The message of a `409 DUPLICATE_ERROR`, as observed.
 const DUPLICATE_MESSAGE: &str = "A payout with this idempotency key already exists. If you meant to execute a different request, please use another idempotency key.";
@@ -419,37 +419,22 @@ async fn list(shared: &Arc<Shared>, for_user: Option<&str>, query: &str) -> Resp
             let indices = r.payouts.clone();
             Some((s, indices))
         }) {
-            None => Ok((Vec::new(), false)),
+            None => Ok((wire::list(&[], false, ""), false)),
             Some((scope, indices)) => {
                 page(&scope.payouts, &indices, &params, limit).map(|(items, more)| {
-                    let items = items
-                        .into_iter()
-                        .map(|p| wire::payout(p, x.business_id(for_user)))
-                        .collect::<Vec<_>>();
-                    (items, more)
+                    let body = wire::list(&items, more, x.business_id(for_user));
+                    (body, !items.is_empty())
                 })
             }
         }
     };
-    let (items, has_more) = match result {
-        Ok(r) => r,
+    let (body, held) = match result {
+        Ok((body, held)) => (body, held),
         Err(e) => return e.into_response(),
     };
-    let held = !items.is_empty();
-    let mut w = JsonWriter::new(64 + items.iter().map(Vec::len).sum::<usize>());
-    w.raw("has_more", if has_more { "true" } else { "false" });
-    w.array("data", &items);
     // A reference's fault hits its lookups only while it has no payout.
     let fault = Marks::of(reference).fault.filter(|_| !held);
-    faults::answer(
-        shared,
-        Wire::Xendit,
-        fault,
-        StatusCode::OK,
-        w.finish(),
-        reference,
-    )
-    .await
+    faults::answer(shared, Wire::Xendit, fault, StatusCode::OK, body, reference).await
 }
 
 /// The page of `indices` that `after_id`, `before_id` and `limit` select,
@@ -537,8 +522,8 @@ fn balance(x: &XenditState, for_user: Option<&str>, query: &str) -> Response {
         book.scope(for_user)
             .map_or_else(|| book.opening(currency), |s| s.balance(currency))
     };
-    let mut w = JsonWriter::new(32);
-    w.raw("balance", &wire::amount(amount));
+    let mut w = JsonWriter::object(32);
+    w.decimal("balance", amount.normalize());
     ok(w.finish())
 }
 
@@ -548,7 +533,8 @@ fn channel_list(query: &str) -> Response {
     let categories: Option<Vec<&str>> =
         param(&params, "channel_category").map(|c| c.split(',').map(str::trim).collect());
     let code = param(&params, "channel_code");
-    let items: Vec<Vec<u8>> = CHANNELS
+    let mut w = JsonWriter::array(4096);
+    for c in CHANNELS
         .iter()
         .filter(|c| currency.is_none_or(|x| x == c.currency))
         .filter(|c| code.is_none_or(|x| x == c.code))
@@ -557,23 +543,20 @@ fn channel_list(query: &str) -> Response {
                 .as_ref()
                 .is_none_or(|list| list.contains(&c.category.as_str()))
         })
-        .map(|c| {
-            let mut w = JsonWriter::new(256);
-            w.str("channel_code", c.code)
-                .str("channel_category", c.category.as_str())
-                .str("currency", c.currency)
-                .str("channel_name", c.name);
-            w.begin("amount_limits")
-                .raw("minimum", &wire::amount(c.minimum))
-                .raw("maximum", &wire::amount(c.maximum))
-                .raw("minimum_increment", &wire::amount(c.minimum_increment))
-                .end();
-            w.finish()
-        })
-        .collect();
-    let mut out = Vec::with_capacity(items.iter().map(Vec::len).sum::<usize>() + 2);
-    write_array(&mut out, &items);
-    ok(out)
+    {
+        w.item_object()
+            .str("channel_code", c.code)
+            .str("channel_category", c.category.as_str())
+            .str("currency", c.currency)
+            .str("channel_name", c.name)
+            .begin_object("amount_limits")
+            .decimal("minimum", c.minimum.normalize())
+            .decimal("maximum", c.maximum.normalize())
+            .decimal("minimum_increment", c.minimum_increment.normalize())
+            .end()
+            .end();
+    }
+    ok(w.finish())
 }
 
 #[cfg(test)]

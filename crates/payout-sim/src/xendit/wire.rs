@@ -6,7 +6,7 @@ use payout_core::Decimal;
 
 use super::config::WebhookForm;
 use super::ledger::{Payout, XenditStatus};
-use crate::json::JsonWriter;
+use payout_transport::json::JsonWriter;
 
 /// `2026-08-17T04:33:38.428Z`.
 pub(crate) fn iso(t: DateTime<Utc>) -> String {
@@ -34,7 +34,7 @@ pub(crate) fn uuid_like(serial: u64) -> String {
 /// The fields every form of the payout shares, up to `status`.
 fn head(w: &mut JsonWriter, p: &Payout) {
     w.str("id", &p.id)
-        .raw("amount", &amount(p.amount))
+        .decimal("amount", p.amount.normalize())
         .str("channel_code", p.channel.code)
         .str("currency", p.channel.currency);
     if let Some(d) = &p.description {
@@ -45,7 +45,7 @@ fn head(w: &mut JsonWriter, p: &Payout) {
 }
 
 fn channel_properties(w: &mut JsonWriter, p: &Payout) {
-    w.begin("channel_properties")
+    w.begin_object("channel_properties")
         .str("account_number", &p.account_number)
         .str("account_holder_name", &p.account_holder_name);
     if let Some(t) = &p.account_type {
@@ -75,8 +75,20 @@ fn fields(w: &mut JsonWriter, p: &Payout, business_id: &str) {
 
 /// The payout object.
 pub(crate) fn payout(p: &Payout, business_id: &str) -> Vec<u8> {
-    let mut w = JsonWriter::new(512);
+    let mut w = JsonWriter::object(512);
     fields(&mut w, p, business_id);
+    w.finish()
+}
+
+/// A page of the list by reference: `{"has_more":..,"data":[payout,...]}`.
+pub(crate) fn list(payouts: &[&Payout], has_more: bool, business_id: &str) -> Vec<u8> {
+    let mut w = JsonWriter::object(64 + 512 * payouts.len());
+    w.bool("has_more", has_more).begin_array("data");
+    for p in payouts {
+        w.item_object();
+        fields(&mut w, p, business_id);
+        w.end();
+    }
     w.finish()
 }
 
@@ -88,13 +100,13 @@ pub(crate) fn webhook(
     form: WebhookForm,
     now: DateTime<Utc>,
 ) -> Vec<u8> {
-    let mut w = JsonWriter::new(768);
+    let mut w = JsonWriter::object(768);
     match form {
         WebhookForm::Documented => {
             w.str("event", event)
                 .str("business_id", business_id)
                 .str("created", &iso(now));
-            w.begin("data");
+            w.begin_object("data");
             fields(&mut w, p, business_id);
             w.end();
         }
@@ -102,9 +114,9 @@ pub(crate) fn webhook(
             w.str("created", &iso(now))
                 .str("business_id", business_id)
                 .str("event", event);
-            w.begin("data");
+            w.begin_object("data");
             w.str("id", &p.id)
-                .raw("amount", &amount(p.amount))
+                .decimal("amount", p.amount.normalize())
                 .str("status", p.status.as_str())
                 .str("created", &iso(p.created))
                 .str("updated", &iso(p.updated))

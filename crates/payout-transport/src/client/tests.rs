@@ -1,35 +1,9 @@
 //! The body reader against a real socket: one chunk, many chunks, the cap.
 
-use std::time::Duration;
-
 use payout_core::{Error, Operation};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 use super::*;
-
-/// Serves one connection on 127.0.0.1 with `answer` after reading the
-/// request head and returns the request URL.
-async fn serve_once(answer: Vec<u8>) -> RequestUrl {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut buf = vec![0u8; 8192];
-        let mut seen = Vec::new();
-        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = stream.read(&mut buf).await.unwrap();
-            if n == 0 {
-                return;
-            }
-            seen.extend_from_slice(&buf[..n]);
-        }
-        stream.write_all(&answer).await.unwrap();
-        stream.flush().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    });
-    RequestUrl::parse(&format!("http://{addr}/q")).unwrap()
-}
+use crate::fake_server::{FakeServer, Reply};
 
 /// A chunked answer whose body is `parts` concatenated.
 fn chunked(parts: &[&str]) -> Vec<u8> {
@@ -41,8 +15,10 @@ fn chunked(parts: &[&str]) -> Vec<u8> {
     out
 }
 
+/// Sends a query to a server answering with the exact bytes `answer`.
 async fn fetch(answer: Vec<u8>, cap: usize) -> Result<WireResponse, Error> {
-    let url = serve_once(answer).await;
+    let server = FakeServer::always(Reply::raw(answer));
+    let url = RequestUrl::parse(&server.url("/q")).unwrap();
     let transport = HttpTransport::new(
         TransportConfig::default()
             .max_response_bytes(cap)
@@ -142,14 +118,8 @@ async fn transport_errors_keep_their_cause() {
     assert!(find::<reqwest::Error>(&unknown));
 
     // A server that reads the request and never answers: timeout.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut buf = vec![0u8; 8192];
-        let _ = stream.read(&mut buf).await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-    });
+    let silent = FakeServer::always(Reply::hang());
+    let addr = silent.addr();
     let transport = HttpTransport::new(
         TransportConfig::default()
             .timeout(Duration::from_millis(200))
@@ -176,41 +146,10 @@ async fn transport_errors_keep_their_cause() {
     );
 }
 
-/// Serves one connection with `answer` and hands back the request's head.
-async fn serve_capturing(answer: Vec<u8>) -> (String, tokio::sync::oneshot::Receiver<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut buf = vec![0u8; 8192];
-        let mut seen = Vec::new();
-        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = stream.read(&mut buf).await.unwrap();
-            if n == 0 {
-                break;
-            }
-            seen.extend_from_slice(&buf[..n]);
-        }
-        let _ = tx.send(String::from_utf8_lossy(&seen).into_owned());
-        stream.write_all(&answer).await.unwrap();
-        stream.flush().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    });
-    (format!("http://{addr}"), rx)
-}
-
-fn ok_json(body: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
-
 #[tokio::test]
 async fn extra_headers_go_with_every_request_and_the_provider_s_own_win() {
-    let (base, head) = serve_capturing(ok_json("{}")).await;
+    let server = FakeServer::always(Reply::json("{}"));
+    let base = server.url("");
     let config = TransportConfig::default()
         .retry(RetryPolicy::none())
         .header("X-Egress-Route", "payouts-eu")
@@ -231,11 +170,12 @@ async fn extra_headers_go_with_every_request_and_the_provider_s_own_win() {
         .send(Operation::QueryPayout, &req, Idempotency::Idempotent)
         .await
         .unwrap();
-    let head = head.await.unwrap().to_ascii_lowercase();
-    assert!(head.contains("x-egress-route: payouts-eu"), "{head}");
-    assert!(head.contains("x-gateway-token: gw-secret-value"), "{head}");
-    assert!(head.contains("x-tenant: from-provider"), "{head}");
-    assert!(!head.contains("from-config"), "{head}");
+    let seen = server.requests();
+    let req = &seen[0];
+    assert_eq!(req.header("x-egress-route"), Some("payouts-eu"));
+    assert_eq!(req.header("x-gateway-token"), Some("gw-secret-value"));
+    assert_eq!(req.header("x-tenant"), Some("from-provider"));
+    assert_eq!(req.headers.get_all("x-tenant").iter().count(), 1);
 }
 
 #[test]
@@ -294,7 +234,8 @@ async fn the_observer_sees_each_attempt_redacted() {
             ));
         });
     let answer = r#"{"code":"0000","data":{"tradeNo":"PO-1","accountName":"Aurelia Quintero","status":"0000"}}"#;
-    let (base, _head) = serve_capturing(ok_json(answer)).await;
+    let server = FakeServer::always(Reply::json(answer));
+    let base = server.url("");
     let transport = HttpTransport::new(config).unwrap();
     let body = r#"{"tradeNo":"PO-1","amount":"100.50","bankAccount":"5464438554636","email":"a.q@example.com","sign":"0123abcd"}"#;
     let req = WireRequest::post(
