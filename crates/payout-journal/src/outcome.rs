@@ -23,7 +23,7 @@ use crate::transition::{Event, Observation, Observed, Source};
 /// use payout_core::{Error, error::Operation};
 /// use payout_journal::outcome::create_event;
 /// use payout_journal::transition::Event;
-/// let rejected = Err(Error::Rejected { operation: Operation::CreatePayout, code: "8000".into(), msg: "x".into() });
+/// let rejected = Err(Error::Rejected { operation: Operation::CreatePayout, code: "8000".into(), msg: "x".into(), reason: payout_core::RejectReason::Other });
 /// assert!(matches!(create_event(&rejected, 1), Event::CreateRejected { .. }));
 /// assert_eq!(create_event(&rejected, 2), Event::OutcomeUnknown);
 /// ```
@@ -67,7 +67,7 @@ pub enum QueryReading {
 /// use payout_core::{Error, error::Operation};
 /// use payout_journal::outcome::{query_reading, QueryReading};
 /// use payout_journal::transition::Event;
-/// let not_found = Err(Error::Rejected { operation: Operation::QueryPayout, code: "8000".into(), msg: "order not found".into() });
+/// let not_found = Err(Error::Rejected { operation: Operation::QueryPayout, code: "8000".into(), msg: "order not found".into(), reason: payout_core::RejectReason::NotFound });
 /// assert_eq!(query_reading(&not_found, false), QueryReading::Event(Event::NotFound { may_resend: false }));
 /// ```
 pub fn query_reading(result: &Result<PayoutStatus, Error>, may_resend: bool) -> QueryReading {
