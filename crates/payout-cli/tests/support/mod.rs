@@ -1,6 +1,13 @@
 //! A tiny HTTP/1.1 server on 127.0.0.1 that checks each request's
 //! `merchantNo` header and MD5 signature and answers with canned replies,
-//! and a runner for the built `payout` binary.
+//! a runner for the built `payout` binary, the simulator in the test
+//! process ([`sim`]) and throw-away PostgreSQL databases ([`pg`]).
+
+// Each test binary uses part of it.
+#![allow(dead_code)]
+
+pub mod pg;
+pub mod sim;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
