@@ -300,7 +300,8 @@ fn an_outcome_still_unknown_exits_6_and_a_rerun_resolves_it_without_resending() 
         json!({"orders": 2, "placed": 1, "rejected": 0, "duplicates": 0, "unknown": 1, "invalid": 0})
     );
     assert!(
-        run.stderr.contains("1 payouts may have been placed")
+        run.stderr
+            .contains("1 payout is not known to be placed or rejected yet")
             && run
                 .stderr
                 .contains("Never re-send them under new trade numbers"),

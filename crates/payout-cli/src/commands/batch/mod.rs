@@ -13,7 +13,11 @@
 //!    left as it is).
 //! 4. Orders still unresolved (outcome unknown, not sent) are submitted
 //!    again with backoff until they are placed or rejected, or the
-//!    resolution deadline passes ([`resolve_budget`]).
+//!    resolution deadline passes ([`resolve_budget`]). A create request
+//!    leaves at most [`SENDS_PER_RUN`] times per order and run: a row whose
+//!    second request is refused too stays `unknown` (the journal cannot
+//!    tell a refusal from the platform's duplicate check) instead of being
+//!    sent again and again.
 //! 5. The summary counts the journal's view of every line of the file.
 
 mod file;
@@ -26,7 +30,9 @@ use std::time::Duration;
 use futures::{StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use payout::{CreatePayout, Error, RetryPolicy};
-use payout_journal::{JournalError, JournalState, Journaled, JournaledOptions, OrderRecord};
+use payout_journal::{
+    JournalError, JournalState, Journaled, JournaledOptions, OrderRecord, SubmitAction,
+};
 use tokio::time::Instant;
 
 use super::Report;
@@ -36,6 +42,11 @@ use crate::exit::{Exit, Failure};
 use crate::journal_db;
 use crate::order::Spelling;
 use summary::Summary;
+
+/// The most create requests that may leave for one order in one run: the
+/// first, and one re-send after a query found nothing (only where the
+/// provider makes a repeat harmless; see `payout_journal::outcome`).
+const SENDS_PER_RUN: u32 = 2;
 
 /// Runs the batch and reports the summary.
 ///
@@ -74,20 +85,20 @@ pub async fn run(args: &BatchArgs) -> Result<Report, Failure> {
         );
     }
     bar.set_message("placing");
-    let first: Vec<(usize, Outcome)> = futures::stream::iter(orders.iter().enumerate())
+    let first: Vec<(usize, Submitted)> = futures::stream::iter(orders.iter().enumerate())
         .map(|(i, order)| {
             let (payouts, bar) = (&payouts, &bar);
             async move {
-                let outcome = submit(payouts, order, bar).await;
+                let submitted = submit(payouts, order, bar).await;
                 bar.inc(1);
-                outcome.map(|o| (i, o))
+                submitted.map(|o| (i, o))
             }
         })
         .buffer_unordered(concurrency)
         .try_collect()
         .await?;
-    for (i, outcome) in first {
-        orders[i].outcome = outcome;
+    for (i, submitted) in first {
+        orders[i].record(submitted);
     }
     resolve(
         &payouts,
@@ -119,6 +130,31 @@ struct Planned {
     line: usize,
     order: CreatePayout,
     outcome: Outcome,
+    /// Create requests that may have left for it in this run.
+    sends: u32,
+}
+
+impl Planned {
+    fn record(&mut self, submitted: Submitted) {
+        self.outcome = submitted.outcome;
+        self.sends += u32::from(submitted.may_have_left);
+    }
+}
+
+/// What one submit did.
+struct Submitted {
+    outcome: Outcome,
+    /// A create request left in this submit (or may have).
+    may_have_left: bool,
+}
+
+impl From<Outcome> for Submitted {
+    fn from(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            may_have_left: false,
+        }
+    }
 }
 
 /// Where an order stands after a submit.
@@ -174,6 +210,7 @@ fn plan(lines: Vec<file::Line>, summary: &mut Summary, bar: &ProgressBar) -> Vec
                     line: line.number,
                     order,
                     outcome: Outcome::Open,
+                    sends: 0,
                 });
             }
             Some(&i) => {
@@ -207,13 +244,13 @@ async fn submit(
     payouts: &Journaled,
     planned: &Planned,
     bar: &ProgressBar,
-) -> Result<Outcome, Failure> {
+) -> Result<Submitted, Failure> {
     let refused = |why: String| {
         say(
             bar,
             &format!("line {}: {why}; nothing sent for it", planned.line),
         );
-        Ok(Outcome::Invalid)
+        Ok(Outcome::Invalid.into())
     };
     match payouts.submit(&planned.order).await {
         Ok(submitted) => match (&submitted.error, submitted.record.state) {
@@ -226,7 +263,12 @@ async fn submit(
                 ),
                 JournalState::Intent,
             ) => refused(e.to_string()),
-            (_, state) => Ok(Outcome::Journaled(state)),
+            (_, state) => Ok(Submitted {
+                outcome: Outcome::Journaled(state),
+                // Back in `intent`: provably not sent.
+                may_have_left: submitted.action == SubmitAction::Sent
+                    && state != JournalState::Intent,
+            }),
         },
         Err(e @ (JournalError::Invalid { .. } | JournalError::DifferentContents { .. })) => {
             refused(e.to_string())
@@ -235,7 +277,10 @@ async fn submit(
         // stays in flight and is resolved by query.
         Err(e @ (JournalError::AnswerNotRecorded { .. } | JournalError::Contended { .. })) => {
             tracing::warn!(trade_no = %planned.order.trade_no, error = %e, "payout left unresolved");
-            Ok(Outcome::Open)
+            Ok(Submitted {
+                outcome: Outcome::Open,
+                may_have_left: true,
+            })
         }
         Err(e) => Err(stopped(e)),
     }
@@ -244,7 +289,8 @@ async fn submit(
 /// Submits the unresolved orders again, with backoff, until none is left
 /// or `budget` has passed. A submit resolves a row in flight by query and
 /// sends a row only from `intent` (never sent, or proven absent where the
-/// provider makes a repeat harmless).
+/// provider makes a repeat harmless). An order whose requests left
+/// [`SENDS_PER_RUN`] times already is left as it stands.
 async fn resolve(
     payouts: &Journaled,
     orders: &mut [Planned],
@@ -257,7 +303,7 @@ async fn resolve(
         RetryPolicy::default().backoff(Duration::from_millis(250), Duration::from_secs(5));
     for round in 1u32.. {
         let open: Vec<usize> = (0..orders.len())
-            .filter(|&i| orders[i].outcome.unresolved())
+            .filter(|&i| orders[i].outcome.unresolved() && orders[i].sends < SENDS_PER_RUN)
             .collect();
         let remaining = deadline.saturating_duration_since(Instant::now());
         if open.is_empty() || remaining.is_zero() {
@@ -265,7 +311,7 @@ async fn resolve(
         }
         bar.set_message(format!("resolving {} by query", open.len()));
         tokio::time::sleep(backoff.pause(round).min(remaining)).await;
-        let outcomes: Vec<(usize, Outcome)> = futures::stream::iter(open)
+        let outcomes: Vec<(usize, Submitted)> = futures::stream::iter(open)
             .map(|i| {
                 let planned = &orders[i];
                 async move { submit(payouts, planned, bar).await.map(|o| (i, o)) }
@@ -273,8 +319,8 @@ async fn resolve(
             .buffer_unordered(concurrency)
             .try_collect()
             .await?;
-        for (i, outcome) in outcomes {
-            orders[i].outcome = outcome;
+        for (i, submitted) in outcomes {
+            orders[i].record(submitted);
         }
     }
     Ok(())
@@ -290,19 +336,16 @@ fn resolve_budget(timeout: Duration) -> Duration {
 
 /// The warning printed when some outcomes are still unknown.
 fn unknown_note(orders: &[Planned]) -> String {
-    let count = |pred: fn(Outcome) -> bool| orders.iter().filter(|o| pred(o.outcome)).count();
-    let not_sent = count(|o| o == Outcome::Journaled(JournalState::Intent));
-    let conflicts = count(|o| o == Outcome::Journaled(JournalState::Conflict));
-    let unknown = count(Outcome::unresolved) - not_sent;
+    let conflicts = orders
+        .iter()
+        .filter(|o| o.outcome == Outcome::Journaled(JournalState::Conflict))
+        .count();
+    let open = orders.iter().filter(|o| o.outcome.unresolved()).count();
     let mut parts = Vec::new();
-    if unknown > 0 {
+    if open > 0 {
         parts.push(format!(
-            "{unknown} payouts may have been placed but no query has told yet"
-        ));
-    }
-    if not_sent > 0 {
-        parts.push(format!(
-            "{not_sent} could not be sent (the provider was unreachable)"
+            "{open} {} not known to be placed or rejected yet (the outcome of the create is unknown, or the provider could not be reached)",
+            if open == 1 { "payout is" } else { "payouts are" }
         ));
     }
     if conflicts > 0 {
@@ -311,7 +354,7 @@ fn unknown_note(orders: &[Planned]) -> String {
         ));
     }
     format!(
-        "{}. Run the same command again later: it sends nothing already sent and resolves the rest by query (or run `payout journal --journal URL reconcile`). Never re-send them under new trade numbers",
+        "{}. Run the same command again later: it sends nothing already placed and resolves the rest by query (or run `payout journal --journal URL reconcile`). Never re-send them under new trade numbers",
         parts.join("; ")
     )
 }
