@@ -28,11 +28,14 @@ environment, then flags.
   PAYOUT_CONNECT_TIMEOUT_MS  connect timeout in ms
   RUST_LOG               tracing on stderr (e.g. debug); the secret never appears
 
-Output: one JSON object on stdout (`sim` and `demo` print text). Exit codes:
+Output: one JSON object on stdout (`sim` and `demo` print text, `journal
+export` one line per payout). Exit codes:
 0 ok; 1 `demo` balance reconciliation failed (or an internal error);
-2 usage/configuration; 3 rejected by the provider; 4 transport failure;
-5 invalid response or untrusted callback; 6 create outcome unknown (query
-before retrying); 7 wait deadline reached before the payout was final;
+2 usage/configuration; 3 rejected by the provider; 4 transport failure (or
+the journal database); 5 invalid response or untrusted callback; 6 create
+outcome unknown (query before retrying; `batch`: some outcome still unknown,
+run it again); 7 wait deadline reached before the payout was final (`journal
+reconcile`: not all final at the timeout);
 8 the provider proves no payout exists under the trade number (query, wait);
 9 create: a payout already exists under the trade number (nothing new placed).";
 
