@@ -46,18 +46,8 @@ pub async fn run(quick: bool) -> Result<(), String> {
                     })
                     .await
                 } else {
-                    let j = journaled.clone();
-                    drive(per_round, CONCURRENCY, move |i| {
-                        let j = j.clone();
-                        let tag = tag.clone();
-                        async move {
-                            let order = journals::order(&tag, i)?;
-                            let submitted = j.submit(&order).await.map_err(|e| e.to_string())?;
-                            match submitted.record.state {
-                                JournalState::Accepted => Ok(()),
-                                other => Err(format!("journaled as {other}")),
-                            }
-                        }
+                    journals::submit_all(&journaled, &tag, per_round, CONCURRENCY, |s| {
+                        s == JournalState::Accepted
                     })
                     .await
                 };

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use payout_core::{CreatePayout, PayoutProvider, Secret, TradeNo};
-use payout_journal::{Journal, JournalOptions};
+use payout_journal::{Journal, JournalOptions, JournalState, Journaled};
 use payout_sim::{TEST_MERCHANT_NO, TEST_SECRET};
 use sqlx::{Connection, Executor};
 
@@ -221,4 +221,36 @@ where
     }
     driven.elapsed = started.elapsed();
     driven
+}
+
+/// Submits orders `<tag>-0` .. `<tag>-<total - 1>` through `journaled` at
+/// `concurrency`; a submit counts as done when the row ends in a state
+/// `placed` accepts.
+pub async fn submit_all(
+    journaled: &Arc<Journaled>,
+    tag: &str,
+    total: usize,
+    concurrency: usize,
+    placed: fn(JournalState) -> bool,
+) -> Driven {
+    let j = Arc::clone(journaled);
+    let tag: Arc<str> = tag.into();
+    drive(total, concurrency, move |i| {
+        let (j, tag) = (Arc::clone(&j), Arc::clone(&tag));
+        async move {
+            let order = order(&tag, i)?;
+            let state = j
+                .submit(&order)
+                .await
+                .map_err(|e| e.to_string())?
+                .record
+                .state;
+            if placed(state) {
+                Ok(())
+            } else {
+                Err(format!("{} is {state} after its submit", order.trade_no))
+            }
+        }
+    })
+    .await
 }

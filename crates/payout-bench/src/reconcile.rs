@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use payout_journal::{JournalState, Journaled, ReconcileOptions};
 
 use crate::child::SimProcess;
-use crate::journals::{self, drive, Backend, FreshJournal, ACCOUNT};
+use crate::journals::{self, Backend, FreshJournal, ACCOUNT};
 use crate::proc_stat::memory_kib;
 
 /// Creates in flight while the pending payouts are placed.
@@ -29,22 +29,8 @@ pub async fn run(quick: bool, total: Option<usize>, backend: Backend) -> Result<
     let journal = fresh.open(CONCURRENCY).await?;
     let journaled = Arc::new(Journaled::new(provider, journal.clone(), ACCOUNT));
 
-    let j = journaled.clone();
-    let placed = drive(total, CONCURRENCY, move |i| {
-        let j = j.clone();
-        async move {
-            let order = journals::order("rc", i)?;
-            match j
-                .submit(&order)
-                .await
-                .map_err(|e| e.to_string())?
-                .record
-                .state
-            {
-                JournalState::Accepted => Ok(()),
-                other => Err(format!("journaled as {other}")),
-            }
-        }
+    let placed = journals::submit_all(&journaled, "rc", total, CONCURRENCY, |s| {
+        s == JournalState::Accepted
     })
     .await;
     placed.check("placing the pending payouts", total)?;

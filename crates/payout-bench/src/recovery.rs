@@ -24,7 +24,7 @@ use payout_journal::{JournalState, Journaled, JournaledOptions};
 use tokio::sync::Semaphore;
 
 use crate::child::SimProcess;
-use crate::journals::{self, drive, Backend, FreshJournal, ACCOUNT};
+use crate::journals::{self, Backend, FreshJournal, ACCOUNT};
 
 /// The lease owner name of the batch, the same before and after the kill.
 const OWNER: &str = "bench-batch";
@@ -78,24 +78,11 @@ pub async fn run(quick: bool) -> Result<(), String> {
         let t0 = Instant::now();
         let recovered = restarted.recover().await.map_err(|e| e.to_string())?;
         let recover_time = t0.elapsed();
-        let j = restarted.clone();
-        let resumed = drive(count, CONCURRENCY, move |i| {
-            let j = j.clone();
-            async move {
-                let order = journals::order("rv", i)?;
-                match j
-                    .submit(&order)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .record
-                    .state
-                {
-                    JournalState::Accepted | JournalState::Pending | JournalState::Succeeded => {
-                        Ok(())
-                    }
-                    other => Err(format!("{} is {other} after recovery", order.trade_no)),
-                }
-            }
+        let resumed = journals::submit_all(&restarted, "rv", count, CONCURRENCY, |s| {
+            matches!(
+                s,
+                JournalState::Accepted | JournalState::Pending | JournalState::Succeeded
+            )
         })
         .await;
         let total = t0.elapsed();
