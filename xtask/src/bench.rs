@@ -21,14 +21,16 @@ use crate::util;
 
 /// Usage of the command.
 pub const USAGE: &str = "\
-cargo xtask bench [--quick] [--skip-build-cost] [--no-write]
+cargo xtask bench [--quick] [--skip-build-cost] [--skip-journal] [--no-write]
 
-  Runs the signing, call-overhead, simulator-throughput and scale benchmarks
-  and the clean-build measurement, then writes the report into
-  docs/performance.md.
+  Runs the signing, call-overhead, simulator-throughput and scale benchmarks,
+  the journal benchmarks (journaled batch throughput, reconcile, recovery;
+  they need PostgreSQL, see PAYOUT_BENCH_PG) and the clean-build measurement,
+  then writes the report into docs/performance.md.
 
   --quick             a tenth of the work in the simulator benchmarks (smoke test)
   --skip-build-cost   skip the clean build of the facade (a few minutes on 2 cores)
+  --skip-journal      skip the journal benchmarks
   --no-write          print the report, leave docs/performance.md alone
 ";
 
@@ -46,6 +48,9 @@ const SIGNING_CMD: &str = "cargo bench -p payout-platform --bench signing";
 const OVERHEAD_CMD: &str = "cargo run --release -p payout-bench -- overhead";
 const THROUGHPUT_CMD: &str = "cargo run --release -p payout-bench -- throughput";
 const SCALE_CMD: &str = "cargo run --release -p payout-bench -- scale";
+const JOURNAL_CMD: &str = "cargo run --release -p payout-bench -- journal";
+const RECONCILE_CMD: &str = "cargo run --release -p payout-bench -- reconcile";
+const RECOVERY_CMD: &str = "cargo run --release -p payout-bench -- recovery";
 const BUILD_CMD: &str =
     "CARGO_TARGET_DIR=target/bench-build cargo build --release -p payout --no-default-features --features paypro";
 const TREE_CMD: &str = "cargo tree -p payout -e normal";
@@ -57,11 +62,13 @@ type Results = BTreeMap<String, f64>;
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut quick = false;
     let mut build_cost = true;
+    let mut journal = true;
     let mut write = true;
     for arg in args {
         match arg.as_str() {
             "--quick" => quick = true,
             "--skip-build-cost" => build_cost = false,
+            "--skip-journal" => journal = false,
             "--no-write" => write = false,
             "--help" | "-h" => {
                 print!("{USAGE}");
@@ -99,6 +106,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let overhead = sim_bench("overhead", &mut failures);
     let throughput = sim_bench("throughput", &mut failures);
     let scale = sim_bench("scale", &mut failures);
+    let (journal_batch, reconcile, recovery) = if journal {
+        (
+            sim_bench("journal", &mut failures),
+            sim_bench("reconcile", &mut failures),
+            sim_bench("recovery", &mut failures),
+        )
+    } else {
+        Default::default()
+    };
     let build = if build_cost {
         Some(clean_build(&mut failures))
     } else {
@@ -111,6 +127,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         overhead,
         throughput,
         scale,
+        journal: journal_batch,
+        reconcile,
+        recovery,
         build,
         tree,
         machine,
@@ -315,6 +334,9 @@ struct All {
     overhead: Results,
     throughput: Results,
     scale: Results,
+    journal: Results,
+    reconcile: Results,
+    recovery: Results,
     build: Option<Option<f64>>,
     tree: Tree,
     machine: Machine,
@@ -420,26 +442,15 @@ impl All {
         for (name, value, unit, target) in rows {
             row(&mut out, &name, value, unit, target);
         }
-        // Flat memory: the resident set after the last quarter is within
-        // 10% (and 4 MiB) of the one after the first.
-        let first = self.scale.get("scale rss at 25%").copied();
-        let last = self.scale.get("scale rss at 100%").copied();
-        let growth = first.zip(last).map(|(a, b)| b - a);
-        let flat = first.zip(growth).map(|(a, g)| g <= (a * 0.10).min(4.0));
-        let _ = writeln!(
-            out,
-            "| Scale: client RSS at 25/50/75/100% | {} | flat | {} |",
-            ["25%", "50%", "75%", "100%"]
-                .iter()
-                .map(|p| self
-                    .scale
-                    .get(&format!("scale rss at {p}"))
-                    .map_or_else(|| "?".to_owned(), |v| format!("{v:.1}")))
-                .collect::<Vec<_>>()
-                .join(" / ")
-                + " MiB",
-            verdict(flat)
+        flat_memory(
+            &mut out,
+            "Scale: client RSS at 25/50/75/100%",
+            &self.scale,
+            "scale rss at",
         );
+        if !self.journal.is_empty() || !self.reconcile.is_empty() || !self.recovery.is_empty() {
+            self.journal_rows(&mut out);
+        }
         match self.build {
             Some(Some(seconds)) => {
                 let _ = writeln!(
@@ -469,6 +480,81 @@ impl All {
         self.chart(&mut out);
         self.details(&mut out);
         out
+    }
+
+    /// The journal's rows: what it costs a batch, reconcile at scale,
+    /// recovery after a crash.
+    fn journal_rows(&self, out: &mut String) {
+        let j = &self.journal;
+        let rows: Vec<(String, Option<f64>, &str, Target)> = vec![
+            (
+                "Journal c=64, SQLite: journaled / plain create throughput".into(),
+                j.get("journal sqlite ratio c64 throughput journaled/plain")
+                    .copied(),
+                "x",
+                Target::AtLeast(0.70),
+            ),
+            (
+                "Journal c=64, SQLite: journaled creates per second".into(),
+                j.get("journal sqlite journaled c64 throughput").copied(),
+                "/s",
+                Target::None,
+            ),
+            (
+                "Journal c=64, PostgreSQL: journaled / plain create throughput".into(),
+                j.get("journal postgres ratio c64 throughput journaled/plain")
+                    .copied(),
+                "x",
+                Target::AtLeast(0.60),
+            ),
+            (
+                "Journal c=64, PostgreSQL: journaled creates per second".into(),
+                j.get("journal postgres journaled c64 throughput").copied(),
+                "/s",
+                Target::None,
+            ),
+            (
+                format!(
+                    "Reconcile {} pending payouts (PostgreSQL, 8 queries in flight): queries per second",
+                    if self.quick { "10,000" } else { "100,000" }
+                ),
+                self.reconcile.get("reconcile postgres throughput").copied(),
+                "/s",
+                Target::None,
+            ),
+            (
+                "Reconcile: peak RSS of the client (VmHWM)".into(),
+                self.reconcile.get("reconcile postgres peak rss").copied(),
+                " MiB",
+                Target::None,
+            ),
+        ];
+        for (name, value, unit, target) in rows {
+            row(out, &name, value, unit, target);
+        }
+        flat_memory(
+            out,
+            "Reconcile: client RSS at 25/50/75/100%",
+            &self.reconcile,
+            "reconcile postgres rss at",
+        );
+        let in_flight = if self.quick { "1,000" } else { "10,000" };
+        for backend in ["sqlite", "postgres"] {
+            let get = |what: &str| {
+                self.recovery
+                    .get(&format!("recovery {backend} {what}"))
+                    .copied()
+            };
+            let shown = match (get("recover"), get("total")) {
+                (Some(r), Some(t)) => format!("{r:.1} s / {t:.1} s"),
+                _ => "missing".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| Recovery after kill -9 with {in_flight} payouts in flight ({}): recover() / until the batch is placed again | {shown} | reported | — |",
+                if backend == "sqlite" { "SQLite" } else { "PostgreSQL" }
+            );
+        }
     }
 
     /// The latency percentiles of both sides as horizontal bars.
@@ -512,6 +598,9 @@ impl All {
             ("overhead", &self.overhead),
             ("throughput", &self.throughput),
             ("scale", &self.scale),
+            ("journal", &self.journal),
+            ("reconcile", &self.reconcile),
+            ("recovery", &self.recovery),
         ] {
             for (name, value) in results {
                 let _ = writeln!(out, "{bench:<10} {name} = {value}");
@@ -523,6 +612,9 @@ impl All {
             ("call overhead vs raw reqwest", OVERHEAD_CMD),
             ("simulator throughput", THROUGHPUT_CMD),
             ("scale", SCALE_CMD),
+            ("journaled vs plain creates", JOURNAL_CMD),
+            ("reconcile at scale", RECONCILE_CMD),
+            ("recovery after kill -9", RECOVERY_CMD),
             ("clean build", BUILD_CMD),
             ("dependency tree", TREE_CMD),
             ("all of the above, and this report", "cargo xtask bench"),
@@ -530,6 +622,27 @@ impl All {
             let _ = writeln!(out, "- {what}: `{cmd}`");
         }
     }
+}
+
+/// The row of a memory figure sampled at each quarter of a run (`<prefix>
+/// 25%` ... `<prefix> 100%`): flat when the last sample is within 10% (and
+/// 4 MiB) of the first.
+fn flat_memory(out: &mut String, label: &str, results: &Results, prefix: &str) {
+    let get = |p: &str| results.get(&format!("{prefix} {p}")).copied();
+    let first = get("25%");
+    let growth = first.zip(get("100%")).map(|(a, b)| b - a);
+    let flat = first.zip(growth).map(|(a, g)| g <= (a * 0.10).min(4.0));
+    let _ = writeln!(
+        out,
+        "| {label} | {} | flat | {} |",
+        ["25%", "50%", "75%", "100%"]
+            .iter()
+            .map(|p| get(p).map_or_else(|| "?".to_owned(), |v| format!("{v:.1}")))
+            .collect::<Vec<_>>()
+            .join(" / ")
+            + " MiB",
+        verdict(flat)
+    );
 }
 
 fn verdict(met: Option<bool>) -> &'static str {
@@ -612,6 +725,20 @@ mod tests {
         assert_eq!(r["simulator throughput"], 28335.0);
         assert_eq!(r["scale rss growth 25% to 100%"], -0.3);
         assert!(!r.contains_key("x"));
+    }
+
+    #[test]
+    fn memory_sampled_per_quarter_is_flat_or_not() {
+        let results = parse_results(
+            "reconcile postgres rss at 25% = 15.4MiB\nreconcile postgres rss at 50% = 15.5MiB\nreconcile postgres rss at 75% = 15.6MiB\nreconcile postgres rss at 100% = 15.6MiB\n",
+        );
+        let mut out = String::new();
+        flat_memory(&mut out, "R", &results, "reconcile postgres rss at");
+        assert_eq!(out, "| R | 15.4 / 15.5 / 15.6 / 15.6 MiB | flat | yes |\n");
+        let growing = parse_results("m at 25% = 20\nm at 100% = 30\n");
+        let mut out = String::new();
+        flat_memory(&mut out, "G", &growing, "m at");
+        assert!(out.ends_with("| flat | **no** |\n"), "{out}");
     }
 
     #[test]

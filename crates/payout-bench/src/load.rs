@@ -131,7 +131,7 @@ impl Target {
 }
 
 /// A valid PayPro Indonesia payout order.
-fn order(trade_no: TradeNo) -> Result<CreatePayout, String> {
+pub fn order(trade_no: TradeNo) -> Result<CreatePayout, String> {
     Ok(CreatePayout::new(
         trade_no,
         parse_amount("100000").map_err(|e| e.to_string())?,

@@ -5,9 +5,19 @@
 //! payout-bench throughput [--quick]   signed queries/s the simulator serves
 //! payout-bench scale      [--quick] [--total N]
 //!                                     100,000 queries at concurrency 256: errors, client RSS
+//! payout-bench journal    [--quick]   journaled vs plain creates at concurrency 64, SQLite and PostgreSQL
+//! payout-bench reconcile  [--quick] [--total N] [--sqlite]
+//!                                     reconcile 100,000 pending payouts (PostgreSQL): queries/s, RSS
+//! payout-bench recovery   [--quick]   recovery after kill -9 with 10,000 payouts in flight
 //! payout-bench sim [--threads N]      the simulator process the others start
+//! payout-bench inflight URL BASE N    the process `recovery` kills
 //! payout-bench profile facade|raw [N] one side only, for `perf record`
 //! ```
+//!
+//! The journal benchmarks use a fresh journal per run: a SQLite file in
+//! the temporary directory, and a PostgreSQL database created on
+//! `PAYOUT_BENCH_PG` (default `postgres://postgres@127.0.0.1:5432/test`)
+//! and dropped after the run.
 //!
 //! Every benchmark runs the simulator in a child process (this binary with
 //! `sim`), so that the client's CPU time and memory are its own. Each
@@ -16,10 +26,14 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::float_arithmetic)]
 
+mod batch;
 mod child;
+mod journals;
 mod load;
 mod overhead;
 mod proc_stat;
+mod reconcile;
+mod recovery;
 mod scale;
 mod sim;
 mod stats;
@@ -39,7 +53,17 @@ Commands:
   scale [--total N]
                100,000 (or N) queries at concurrency 256 through the facade:
                errors, client RSS at 25/50/75/100% and peak
+  journal      creates at concurrency 64, plain vs through the journal
+               (Journaled::submit), alternating rounds, SQLite and PostgreSQL
+  reconcile [--total N] [--sqlite]
+               100,000 (or N) pending payouts placed through the journal, then
+               reconciled: queries/s, client RSS per quarter and peak
+               (PostgreSQL; --sqlite for a SQLite journal)
+  recovery     10,000 payouts in flight (half placed) when a child is killed
+               with SIGKILL; recover() and resume under the same owner name
   sim          serve the simulator (used by the commands above)
+  inflight URL BASE_URL N
+               the child `recovery` kills
   profile facade|raw [N]
                one side only, N queries at concurrency 64 (for perf record)
 
@@ -54,15 +78,25 @@ fn main() -> ExitCode {
         Some("overhead") => client_runtime().and_then(|rt| rt.block_on(overhead::run(quick))),
         Some("throughput") => client_runtime().and_then(|rt| rt.block_on(throughput::run(quick))),
         Some("scale") => {
-            let total = match args.iter().position(|a| a == "--total") {
-                Some(i) => match args.get(i + 1).and_then(|v| v.parse().ok()) {
-                    Some(n) => Some(n),
-                    None => return fail("--total needs a number of queries".into()),
-                },
-                None => None,
+            let Ok(total) = total(&args) else {
+                return fail("--total needs a number of queries".into());
             };
             client_runtime().and_then(|rt| rt.block_on(scale::run(quick, total)))
         }
+        Some("journal") => client_runtime().and_then(|rt| rt.block_on(batch::run(quick))),
+        Some("reconcile") => {
+            let Ok(total) = total(&args) else {
+                return fail("--total needs a number of payouts".into());
+            };
+            let backend = if args.iter().any(|a| a == "--sqlite") {
+                journals::Backend::Sqlite
+            } else {
+                journals::Backend::Postgres
+            };
+            client_runtime().and_then(|rt| rt.block_on(reconcile::run(quick, total, backend)))
+        }
+        Some("recovery") => client_runtime().and_then(|rt| rt.block_on(recovery::run(quick))),
+        Some("inflight") => recovery::child(&args[1..]),
         Some("profile") => {
             client_runtime().and_then(|rt| rt.block_on(overhead::profile(&args[1..])))
         }
@@ -75,6 +109,18 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
+    }
+}
+
+/// The number after `--total`, if given.
+fn total(args: &[String]) -> Result<Option<usize>, ()> {
+    match args.iter().position(|a| a == "--total") {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .map(Some)
+            .ok_or(()),
+        None => Ok(None),
     }
 }
 

@@ -28,11 +28,14 @@ environment, then flags.
   PAYOUT_CONNECT_TIMEOUT_MS  connect timeout in ms
   RUST_LOG               tracing on stderr (e.g. debug); the secret never appears
 
-Output: one JSON object on stdout (`sim` and `demo` print text). Exit codes:
+Output: one JSON object on stdout (`sim` and `demo` print text, `journal
+export` one line per payout). Exit codes:
 0 ok; 1 `demo` balance reconciliation failed (or an internal error);
-2 usage/configuration; 3 rejected by the provider; 4 transport failure;
-5 invalid response or untrusted callback; 6 create outcome unknown (query
-before retrying); 7 wait deadline reached before the payout was final;
+2 usage/configuration; 3 rejected by the provider; 4 transport failure (or
+the journal database); 5 invalid response or untrusted callback; 6 create
+outcome unknown (query before retrying; `batch`: some outcome still unknown,
+run it again); 7 wait deadline reached before the payout was final (`journal
+reconcile`: not all final at the timeout);
 8 the provider proves no payout exists under the trade number (query, wait);
 9 create: a payout already exists under the trade number (nothing new placed).";
 
@@ -84,6 +87,21 @@ pub enum Command {
     /// documented test pair; Xendit answers its documented test key (see
     /// docs/simulator.md).
     Sim(SimArgs),
+    /// Place every order of a JSONL file through a durable journal.
+    ///
+    /// Every order is journaled before its create request leaves; at most
+    /// --concurrency are in flight; unknown outcomes are resolved by query
+    /// before the command ends. Prints one JSON object:
+    /// {"orders","placed","rejected","duplicates","unknown","invalid"}.
+    /// Running the same command again (after a crash or a clean finish)
+    /// sends nothing already sent, resumes what is unfinished and prints
+    /// the summary of the whole file. Exit 0 when every valid order is
+    /// placed or rejected, 6 when some outcome is still unknown, 2 for a
+    /// configuration error (nothing sent). Bad lines are reported on stderr
+    /// with their line number and skipped.
+    Batch(Box<BatchArgs>),
+    /// Read or reconcile a payout journal: status, export, reconcile.
+    Journal(JournalArgs),
     /// Run a realistic payout batch end to end against an embedded simulator.
     ///
     /// Starts the simulator and a callback receiver in-process, creates the
@@ -366,6 +384,86 @@ pub struct SimArgs {
     pub slow_delay: Duration,
 }
 
+/// `payout batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+
+    /// The orders: one JSON object per line with the keys trade_no, amount
+    /// (a string) and the create flags' names with `_` (bank_code,
+    /// account_no, ..., description), plus fields (an object of extra wire
+    /// fields).
+    #[arg(long, value_name = "ORDERS.jsonl")]
+    pub file: PathBuf,
+
+    /// The journal: sqlite:PATH (a file, created if absent) or
+    /// postgres://USER@HOST:PORT/DATABASE.
+    #[arg(long, value_name = "URL")]
+    pub journal: String,
+
+    /// Create requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+}
+
+/// `payout journal`.
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// The journal: sqlite:PATH or postgres://USER@HOST:PORT/DATABASE.
+    #[arg(long, value_name = "URL", global = true)]
+    pub journal: Option<String>,
+
+    /// What to do with it.
+    #[command(subcommand)]
+    pub action: JournalAction,
+}
+
+/// The subcommands of `payout journal`.
+#[derive(Debug, Subcommand)]
+pub enum JournalAction {
+    /// Count the payouts by state: {"total", "by_state": {state: count}}.
+    Status,
+    /// Print every payout, without personal data: one JSON object per line,
+    /// or CSV with a header line.
+    Export(ExportArgs),
+    /// Query every payout of one provider account that is not final, until
+    /// all are final or the timeout passes (several may run at once on one
+    /// PostgreSQL journal). Exit 0 when all are final, 7 otherwise.
+    Reconcile(Box<ReconcileArgs>),
+}
+
+/// `payout journal export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+    pub format: ExportFormat,
+}
+
+/// The formats of `payout journal export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV (RFC 4180) with a header line.
+    Csv,
+}
+
+/// `payout journal reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Provider, region and account.
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Give up after this long (30s, 10m, 1h); payouts not final by then
+    /// stay as they are (never reported failed).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = duration::parse)]
+    pub timeout: Duration,
+}
+
 /// `payout demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -429,6 +527,76 @@ mod tests {
         assert_eq!(args.final_after, Duration::from_millis(250));
         assert!(Cli::try_parse_from(["payout", "demo", "--count", "0"]).is_err());
         assert!(Cli::try_parse_from(["payout", "sim", "--addr", "nowhere"]).is_err());
+    }
+
+    #[test]
+    fn batch_and_journal_flags() {
+        let cli = Cli::try_parse_from([
+            "payout",
+            "batch",
+            "--provider",
+            "paypro",
+            "--file",
+            "orders.jsonl",
+            "--journal",
+            "sqlite:j.db",
+        ])
+        .unwrap();
+        let Command::Batch(args) = cli.command else {
+            panic!("not batch");
+        };
+        assert_eq!(args.concurrency, 16);
+        assert!(Cli::try_parse_from(["payout", "batch", "--file", "f"]).is_err());
+        for argv in [
+            &[
+                "payout",
+                "journal",
+                "--journal",
+                "sqlite:j.db",
+                "export",
+                "--format",
+                "csv",
+            ][..],
+            &[
+                "payout",
+                "journal",
+                "export",
+                "--format",
+                "csv",
+                "--journal",
+                "sqlite:j.db",
+            ][..],
+        ] {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            let Command::Journal(args) = cli.command else {
+                panic!("not journal");
+            };
+            assert_eq!(args.journal.as_deref(), Some("sqlite:j.db"));
+            assert!(matches!(
+                args.action,
+                JournalAction::Export(ExportArgs {
+                    format: ExportFormat::Csv
+                })
+            ));
+        }
+        let cli = Cli::try_parse_from([
+            "payout",
+            "journal",
+            "--journal",
+            "sqlite:j.db",
+            "reconcile",
+            "--provider",
+            "xendit",
+        ])
+        .unwrap();
+        let Command::Journal(JournalArgs {
+            action: JournalAction::Reconcile(args),
+            ..
+        }) = cli.command
+        else {
+            panic!("not reconcile");
+        };
+        assert_eq!(args.timeout, Duration::from_secs(600));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! secret comes only from `PAYOUT_SECRET`, a secret file, or the TOML file.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use payout::{Config, PayoutProvider};
 
@@ -96,13 +97,41 @@ pub fn resolve(common: &Common, env: impl Fn(&str) -> Option<String>) -> Result<
 /// As [`resolve`], plus [`payout::Error::Config`] from building (unknown region,
 /// bad base URL, missing merchant number or secret) as exit 2.
 pub fn provider(common: &Common) -> Result<Arc<dyn PayoutProvider>, Failure> {
+    configured(common).map(|c| c.provider)
+}
+
+/// A provider that sends, with what a command needs to know of its
+/// configuration.
+#[derive(Debug)]
+pub struct Configured {
+    /// The provider.
+    pub provider: Arc<dyn PayoutProvider>,
+    /// The account its payouts belong to: the merchant number, or Xendit's
+    /// sub-account (`""` for a Xendit business's own account).
+    pub account: String,
+    /// The per-attempt timeout of its requests.
+    pub timeout: Duration,
+}
+
+/// Builds the configured provider, as [`provider`] does, and tells its
+/// account and timeout.
+///
+/// # Errors
+/// As [`provider`].
+pub fn configured(common: &Common) -> Result<Configured, Failure> {
     let config = resolve(common, process_env)?;
     if config.base_url.trim().is_empty() && !config.sandbox {
         return Err(Failure::usage(
             "no base URL: pass --base-url URL (or set PAYOUT_BASE_URL, or base_url in --config) with the URL the provider gave you, or pass --sandbox to use the provider's published sandbox",
         ));
     }
-    build(&config)
+    let provider = build(&config)?;
+    let account = config.settings()?.credentials.account_or_empty().to_owned();
+    Ok(Configured {
+        provider,
+        account,
+        timeout: config.transport()?.timeout,
+    })
 }
 
 /// Builds a provider that will only verify callbacks: the base URL and

@@ -8,6 +8,8 @@
 //! payout wait --provider P --trade-no T [--timeout 10m]
 //! payout sim [--addr 127.0.0.1:9000]
 //! payout demo [--count 300] [--concurrency 32]
+//! payout batch --provider P [--region R] --file ORDERS.jsonl --journal URL [--concurrency N]
+//! payout journal --journal URL status|export [--format jsonl|csv]|reconcile --provider P
 //! ```
 //!
 //! Every command but `sim` and `demo` (which print text) prints one JSON
@@ -22,7 +24,9 @@ mod commands;
 mod config;
 mod duration;
 mod exit;
+mod journal_db;
 mod latency;
+mod order;
 mod output;
 
 use std::io::{IsTerminal, Write};

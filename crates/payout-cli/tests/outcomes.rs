@@ -3,8 +3,6 @@
 //! payout (never "rejected, not placed"), and sending without a base URL
 //! needs `--sandbox`.
 
-// Shared with cli.rs; this binary uses only the runner.
-#[allow(dead_code)]
 mod support;
 
 use payout_sim::{SimConfig, SimHandle, Simulator, TEST_MERCHANT_NO, TEST_SECRET};

@@ -2,8 +2,6 @@
 //! every command of the contract, its keys and exit codes, and the new
 //! exit codes 8 (proven absent) and 9 (duplicate).
 
-// Shared with cli.rs; this binary uses only the runner.
-#[allow(dead_code)]
 mod support;
 
 use payout_sim::xendit::XenditEndpoint;

@@ -35,6 +35,15 @@ pub struct JournaledOptions {
     /// The lease owner's name; unique per process. Defaults to the process
     /// id and a random suffix.
     pub owner: Option<String>,
+    /// [`Journaled::recover`] also takes back the rows leased to this
+    /// owner name, even while their lease runs. Set it only when the owner
+    /// name is **stable across restarts of one sender and never used by
+    /// two live processes at once** (e.g. derived from the host and the
+    /// batch): a restarted process then resolves its dead incarnation's
+    /// in-flight rows at once instead of waiting for the send lease to run
+    /// out. Call `recover` before the first `submit` of the process.
+    /// Default `false`.
+    pub take_back_own_leases: bool,
 }
 
 impl Default for JournaledOptions {
@@ -42,6 +51,7 @@ impl Default for JournaledOptions {
         Self {
             send_lease: Duration::from_secs(120),
             owner: None,
+            take_back_own_leases: false,
         }
     }
 }
@@ -56,6 +66,20 @@ impl JournaledOptions {
     /// Sets the lease owner's name.
     pub fn owner(mut self, owner: impl Into<String>) -> Self {
         self.owner = Some(owner.into());
+        self
+    }
+
+    /// Sets a stable owner name whose leases [`Journaled::recover`] takes
+    /// back at once (see [`JournaledOptions::take_back_own_leases`]).
+    ///
+    /// ```
+    /// use payout_journal::JournaledOptions;
+    /// let o = JournaledOptions::default().stable_owner("batch host-1 /data/orders.jsonl");
+    /// assert!(o.take_back_own_leases);
+    /// ```
+    pub fn stable_owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = Some(owner.into());
+        self.take_back_own_leases = true;
         self
     }
 }
@@ -160,6 +184,7 @@ pub struct Journaled {
     scope: Scope,
     owner: Arc<str>,
     send_lease: Duration,
+    take_back_own_leases: bool,
 }
 
 /// How often a write of a create's answer is retried when the database
@@ -198,6 +223,7 @@ impl Journaled {
             scope,
             owner: owner.into(),
             send_lease: options.send_lease,
+            take_back_own_leases: options.take_back_own_leases,
         }
     }
 
@@ -219,6 +245,12 @@ impl Journaled {
     /// This wrapper's lease owner name.
     pub fn owner(&self) -> &str {
         &self.owner
+    }
+
+    /// Whether [`Journaled::recover`] takes back rows leased to
+    /// [`Journaled::owner`] (see [`JournaledOptions::take_back_own_leases`]).
+    pub(crate) fn takes_back_own_leases(&self) -> bool {
+        self.take_back_own_leases
     }
 
     fn key(&self, trade_no: &str) -> PayoutKey {

@@ -167,8 +167,9 @@ impl Journaled {
     }
 
     /// Recovery after a crash: queries, once, every row of the scope left in
-    /// `sending` or `unknown` (whose lease has run out and whose query is
-    /// due) and records the answers. Run it before sending new payouts;
+    /// `sending` or `unknown` (whose lease has run out, or is this owner's
+    /// own when [`crate::JournaledOptions::take_back_own_leases`] is set,
+    /// and whose query is due) and records the answers. Run it before sending new payouts;
     /// [`Journaled::submit`] also resolves such a row by query before it
     /// would ever send it.
     ///
@@ -205,13 +206,15 @@ impl Journaled {
                 report.deadline_reached = journal.next_due(scope).await?.is_some();
                 break;
             }
+            let take_own = which == Claim::Unresolved && self.takes_back_own_leases();
             let rows = journal
-                .claim(
+                .claim_with(
                     scope,
                     self.owner(),
                     options.lease,
                     options.batch_size,
                     which,
+                    take_own,
                 )
                 .await?;
             if rows.is_empty() {

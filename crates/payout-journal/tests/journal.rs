@@ -35,6 +35,7 @@ on_every_backend!(
     invalid_orders_are_not_journaled,
     rejected_and_not_sent_creates,
     crashed_sends_are_resolved_by_query_never_resent,
+    a_stable_owner_takes_its_own_leases_back,
     unknown_outcomes_are_resolved_by_query,
     callbacks_fold_in_idempotently,
     reconcile_queries_until_final,
@@ -337,6 +338,77 @@ mod suite {
         let lost = reopened.get(&key("T-LOST")).await.unwrap().unwrap();
         assert!(lost.last_error.unwrap().contains("order not found"));
         assert_eq!(lost.attempts, 1);
+    }
+
+    pub async fn a_stable_owner_takes_its_own_leases_back(url: String) {
+        let journal = Journal::open(&url).await.expect("open");
+        let provider = FakeProvider::new().arc();
+        let stable = |journal: &Journal| {
+            Journaled::with_options(
+                provider.clone(),
+                journal.clone(),
+                ACCOUNT,
+                JournaledOptions::default().stable_owner("batch host-1 /data/orders.jsonl"),
+            )
+        };
+        // The first incarnation dies with two sends in flight, leased for
+        // an hour: one reached the provider, one did not.
+        let crashing = stable(&journal);
+        for (trade_no, behaviour) in [
+            ("T-OWN-PLACED", OnCreate::HangPlaced),
+            ("T-OWN-LOST", OnCreate::HangLost),
+        ] {
+            provider.on_create(trade_no, behaviour);
+            let p = crashing.clone();
+            let task = tokio::spawn(async move { p.submit(&order(trade_no, "10")).await });
+            provider.create_started.notified().await;
+            task.abort();
+            let _ = task.await;
+        }
+        let row = journal.get(&key("T-OWN-LOST")).await.unwrap().unwrap();
+        assert_eq!(row.state, JournalState::Sending);
+        assert_eq!(row.lease_owner.as_deref(), Some(crashing.owner()));
+
+        // Another owner must wait for the lease; the same owner, restarted,
+        // resolves both at once.
+        let reopened = Journal::open(&url).await.expect("reopen");
+        let other = journaled(&provider, &reopened, "someone-else");
+        assert_eq!(other.recover().await.expect("recover").queried, 0);
+        let restarted = stable(&reopened);
+        let report = restarted.recover().await.expect("recover");
+        assert_eq!(report.queried, 2);
+        assert_eq!(
+            state_of(&reopened, "T-OWN-PLACED").await,
+            JournalState::Pending
+        );
+        // "Not found" from a provider without de-duplication: unknown,
+        // never re-sent.
+        assert_eq!(
+            state_of(&reopened, "T-OWN-LOST").await,
+            JournalState::Unknown
+        );
+        let row = reopened.get(&key("T-OWN-LOST")).await.unwrap().unwrap();
+        assert_eq!(row.lease_owner, None, "the lease is released");
+        assert_eq!(provider.create_count("T-OWN-LOST"), 1);
+        // Reconcilers never take a running lease back, not even their own:
+        // a send of the live process stays with it.
+        provider.on_create("T-OWN-LIVE", OnCreate::HangLost);
+        let p = restarted.clone();
+        let live = tokio::spawn(async move { p.submit(&order("T-OWN-LIVE", "10")).await });
+        provider.create_started.notified().await;
+        let claimed = reopened
+            .claim(
+                restarted.scope(),
+                restarted.owner(),
+                Duration::from_secs(60),
+                10,
+                Claim::Due,
+            )
+            .await
+            .expect("claim");
+        assert!(claimed.is_empty(), "{claimed:?}");
+        live.abort();
+        let _ = live.await;
     }
 
     pub async fn unknown_outcomes_are_resolved_by_query(url: String) {

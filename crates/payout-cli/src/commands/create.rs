@@ -1,18 +1,20 @@
 //! `payout create`: place a payout.
 //!
-//! The beneficiary is chosen from the flags given (see [`beneficiary`]);
+//! The beneficiary is chosen from the flags given (see
+//! [`OrderSpec::beneficiary`]);
 //! contact flags fill the person; `--field wireName=value` fills any other
 //! wire field of the region by its wire name. The order is checked against
 //! the region's rules before anything is sent (exit 2 naming the field).
 
 use std::collections::BTreeMap;
 
-use payout::{parse_amount, Beneficiary, Contact, CreatePayout, Error, TradeNo};
+use payout::{CreatePayout, Error};
 
 use super::Report;
 use crate::cli::CreateArgs;
 use crate::config;
 use crate::exit::{Exit, Failure};
+use crate::order::{OrderSpec, Spelling};
 use crate::output::{CreateOut, DuplicateOut, StatusOut};
 
 /// Validates the order, sends it once and reports the accepted payout.
@@ -47,22 +49,30 @@ pub async fn run(args: &CreateArgs) -> Result<Report, Failure> {
 /// # Errors
 /// A usage failure naming the flag.
 pub fn order(args: &CreateArgs) -> Result<CreatePayout, Failure> {
-    let trade_no = TradeNo::new(args.trade_no.as_str())?;
-    let amount = parse_amount(&args.amount)?;
-    let mut order = CreatePayout::new(trade_no, amount, beneficiary(args)?).contact(Contact {
+    spec(args)?.to_order(Spelling::Flags)
+}
+
+/// The flags as an [`OrderSpec`].
+///
+/// # Errors
+/// A usage failure for a malformed `--field`.
+fn spec(args: &CreateArgs) -> Result<OrderSpec, Failure> {
+    Ok(OrderSpec {
+        trade_no: args.trade_no.clone(),
+        amount: args.amount.clone(),
+        notify_url: args.notify_url.clone(),
+        bank_code: args.bank_code.clone(),
+        account_no: args.account_no.clone(),
+        account_type: args.account_type.clone(),
+        wallet: args.wallet.clone(),
+        pix_key_type: args.pix_key_type.clone(),
         name: args.name.clone(),
         mobile: args.mobile.clone(),
         email: args.email.clone(),
-        ..Contact::default()
-    });
-    if let Some(url) = &args.notify_url {
-        order = order.notify_url(url.as_str());
-    }
-    if let Some(remark) = args.remark.as_ref().or(args.description.as_ref()) {
-        order = order.remark(remark.as_str());
-    }
-    order.extra = fields(&args.fields)?;
-    Ok(order)
+        remark: args.remark.clone(),
+        description: args.description.clone(),
+        fields: fields(&args.fields)?,
+    })
 }
 
 /// Names the command-line flag of a field the region's rules refused.
@@ -82,56 +92,6 @@ fn with_flag_hint(error: Error) -> Failure {
         failure.message = format!("{} (set it with {flag})", failure.message);
     }
     failure
-}
-
-/// The beneficiary from the flags:
-///
-/// - `--bank-code` + `--account-no`: a bank account (with `--account-type`);
-/// - `--wallet` + `--account-no`: an e-wallet;
-/// - `--pix-key-type` + `--account-no`: a PIX key;
-/// - `--mobile` and no `--account-no`: mobile money addressed by the phone
-///   number (Kenya M-Pesa, Egyptian wallets).
-///
-/// # Errors
-/// A usage failure saying which flags are missing.
-pub fn beneficiary(args: &CreateArgs) -> Result<Beneficiary, Failure> {
-    let account = args.account_no.as_deref().filter(|s| !s.is_empty());
-    let need_account = |what: &str| {
-        Failure::usage(format!(
-            "{what} needs --account-no (the account number, wallet number or PIX key)"
-        ))
-    };
-    if let Some(wallet) = &args.wallet {
-        let wallet_id = account.ok_or_else(|| need_account("--wallet"))?;
-        return Ok(Beneficiary::EWallet {
-            wallet: wallet.clone(),
-            wallet_id: wallet_id.to_owned(),
-        });
-    }
-    if let Some(key_type) = &args.pix_key_type {
-        let key = account.ok_or_else(|| need_account("--pix-key-type"))?;
-        return Ok(Beneficiary::Pix {
-            key_type: key_type.clone(),
-            key: key.to_owned(),
-        });
-    }
-    match (args.bank_code.as_deref(), account, args.mobile.as_deref()) {
-        (Some(bank_code), Some(account_no), _) => Ok(Beneficiary::BankAccount {
-            bank_code: bank_code.to_owned(),
-            account_no: account_no.to_owned(),
-            account_type: args.account_type.clone(),
-        }),
-        (Some(_), None, _) => Err(need_account("--bank-code")),
-        (None, Some(_), _) => Err(Failure::usage(
-            "--account-no needs --bank-code (bank account), --wallet (e-wallet) or --pix-key-type (PIX key); for mobile money give only --mobile",
-        )),
-        (None, None, Some(mobile)) => Ok(Beneficiary::MobileMoney {
-            mobile: mobile.to_owned(),
-        }),
-        (None, None, None) => Err(Failure::usage(
-            "no beneficiary: give --bank-code and --account-no (bank account), --wallet and --account-no (e-wallet), --pix-key-type and --account-no (PIX), or --mobile (mobile money)",
-        )),
-    }
 }
 
 /// Parses repeated `--field key=value` into the order's extra map.
@@ -164,6 +124,11 @@ mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
     use clap::Parser;
+    use payout::Beneficiary;
+
+    fn beneficiary(args: &CreateArgs) -> Result<Beneficiary, Failure> {
+        spec(args)?.beneficiary(Spelling::Flags)
+    }
 
     fn args(extra: &[&str]) -> CreateArgs {
         let mut argv = vec!["payout", "create", "--trade-no", "T1", "--amount", "10000"];

@@ -1,10 +1,12 @@
 //! One module per subcommand; each returns a [`Report`] or a [`Failure`].
 
 mod balance;
+mod batch;
 mod cancel;
 mod check;
 mod create;
 mod demo;
+mod journal;
 pub(crate) mod query;
 mod sim;
 mod verify_notify;
@@ -78,11 +80,17 @@ pub async fn run(command: Command) -> Result<Report, Failure> {
         Command::Check(args) => check::run(&args).await,
         Command::Sim(args) => sim::run(&args).await,
         Command::Demo(args) => demo::run(&args).await,
+        Command::Batch(args) => batch::run(&args).await,
+        Command::Journal(args) => journal::run(&args).await,
     }
 }
 
 /// Whether a command serves or drives many requests at once and wants a
-/// multi-threaded runtime (`sim`, `demo`); the others run on one thread.
+/// multi-threaded runtime (`sim`, `demo`, `batch`, `journal`); the others
+/// run on one thread.
 pub fn wants_threads(command: &Command) -> bool {
-    matches!(command, Command::Sim(_) | Command::Demo(_))
+    matches!(
+        command,
+        Command::Sim(_) | Command::Demo(_) | Command::Batch(_) | Command::Journal(_)
+    )
 }

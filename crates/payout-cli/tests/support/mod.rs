@@ -1,7 +1,14 @@
 //! The workspace's fake HTTP server ([`payout_transport::fake_server`])
 //! checking each request's `merchantNo` header and MD5 signature and
-//! answering with canned replies, and a runner for the built `payout`
-//! binary.
+//! answering with canned replies, a runner for the built `payout` binary,
+//! the simulator in the test process ([`sim`]) and throw-away PostgreSQL
+//! databases ([`pg`]).
+
+// Each test binary uses part of it.
+#![allow(dead_code)]
+
+pub mod pg;
+pub mod sim;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -598,6 +598,23 @@ impl Journal {
         limit: u32,
         which: Claim,
     ) -> Result<Vec<PayoutRecord>, JournalError> {
+        self.claim_with(scope, owner, lease, limit, which, false)
+            .await
+    }
+
+    /// [`Journal::claim`]; with `take_own`, rows leased to `owner` itself
+    /// are claimed too, even while their lease runs (a restarted process
+    /// under a stable owner name takes its dead incarnation's rows back).
+    pub(crate) async fn claim_with(
+        &self,
+        scope: &Scope,
+        owner: &str,
+        lease: Duration,
+        limit: u32,
+        which: Claim,
+        take_own: bool,
+    ) -> Result<Vec<PayoutRecord>, JournalError> {
+        let own = take_own.then_some(owner);
         let now = record::now();
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
         let states = match which {
@@ -621,6 +638,7 @@ impl Journal {
                     .bind(states[2])
                     .bind(states[3])
                     .bind(i64::from(limit))
+                    .bind(own)
                     .fetch_all($pool)
                     .await
                     .map_err(JournalError::db("claiming payouts"))?

@@ -24,14 +24,17 @@ macro_rules! open_states {
 /// The scope and due-time filter shared by both claims:
 /// `$3` provider, `$4` account, `$5` region, `$6` now (leases that ran out
 /// before it are taken over), `$7` due before, `$8` to `$11` the states
-/// wanted (open states, by name; repeat one to want fewer), `$12` limit.
+/// wanted (open states, by name; repeat one to want fewer), `$12` limit,
+/// `$13` an owner whose leases are taken over even while they run (its
+/// earlier incarnation died; NULL for none).
 macro_rules! claimable {
     () => {
         concat!(
             "provider = $3 AND account = $4 AND region = $5 AND state IN ",
             open_states!(),
             " AND (state = $8 OR state = $9 OR state = $10 OR state = $11)",
-            " AND (lease_until IS NULL OR lease_until < $6) AND next_query_at <= $7",
+            " AND (lease_until IS NULL OR lease_until < $6 OR lease_owner = $13)",
+            " AND next_query_at <= $7",
             " ORDER BY next_query_at, id LIMIT $12"
         )
     };
