@@ -82,6 +82,7 @@ pub fn run_all() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    lean_facade()?;
     eprintln!("==> cargo xtask package");
     package::run(&[])?;
     Ok(())
@@ -260,4 +261,75 @@ fn copy_link(src: &Path, dst: &Path) -> Result<(), String> {
     }
     let target = fs::read_link(src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
     util::link(&target, dst)
+}
+
+/// Crates a one-provider facade must never pull in: databases, servers,
+/// the CLI's, test-only ones (a dev-dependency slipping into
+/// `[dependencies]` shows here).
+const NOT_IN_A_LEAN_FACADE: &[&str] = &[
+    "sqlx",
+    "axum",
+    "clap",
+    "indicatif",
+    "tracing-subscriber",
+    "metrics",
+    "payout-journal",
+    "payout-sim",
+];
+
+/// `payout` with one provider and no optional feature depends on none of
+/// [`NOT_IN_A_LEAN_FACADE`].
+///
+/// # Errors
+/// Naming every crate found.
+pub fn lean_facade() -> Result<(), String> {
+    eprintln!(
+        "==> lean facade: cargo tree -p payout --no-default-features --features paypro -e normal"
+    );
+    let out = std::process::Command::new("cargo")
+        .args([
+            "tree",
+            "-p",
+            "payout",
+            "--no-default-features",
+            "--features",
+            "paypro",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--locked",
+        ])
+        .output()
+        .map_err(|e| format!("cannot run cargo tree: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let mut names: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let found: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| NOT_IN_A_LEAN_FACADE.contains(n))
+        .collect();
+    if found.is_empty() {
+        eprintln!(
+            "lean facade: {} crates, none of the excluded ones",
+            names.len()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "the facade with only `paypro` pulls in {}: a dev-dependency or an optional one became a normal dependency",
+            found.join(", ")
+        ))
+    }
 }

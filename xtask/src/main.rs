@@ -4,6 +4,7 @@
 //! cargo xtask ci            # everything CI checks (what .ci/run runs)
 //! cargo xtask msrv          # the declared rust-version holds for every dependency
 //! cargo xtask licenses      # every shipped dependency's licence is allowed
+//! cargo xtask lean-facade   # the one-provider facade pulls in no server, database or test crate
 //! cargo xtask package       # every published crate packages and builds (dry run)
 //! cargo xtask bench         # run the benchmarks, write docs/performance.md
 //! cargo xtask new-provider acme --signer hmac-sha256   # scaffold a provider crate
@@ -56,6 +57,7 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(&args[1..]),
         Some("msrv") => msrv::run(&args[1..]),
         Some("licenses") => licenses::run(&args[1..]),
+        Some("lean-facade") => ci::lean_facade(),
         Some("package") => package::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("new-provider") => new_provider::run(&args[1..]),
