@@ -42,6 +42,8 @@ Commands:
                      resolves them) needs no newer Rust than the workspace rust-version
   licenses           every package the published crates ship has a licence within the
                      allow-list (docs/ci.md)
+  lean-facade        the facade with one provider pulls in no server, database, CLI or
+                     test-only crate
   package            crates.io metadata of the published crates, then cargo publish
                      --workspace --dry-run (packages and builds each); --no-verify
   new-provider       cargo xtask new-provider <name> [--signer md5-sorted|hmac-sha256]:
