@@ -9,7 +9,7 @@
 //! crate holds only its region table.
 //!
 //! ```
-//! use payout_platform::{Brand, Scheme, Region, Paths, AmountRule, WireField, Source};
+//! use payout_platform::{Brand, PlatformProvider, Scheme, Region, Paths, AmountRule, WireField, Source};
 //! use payout_core::{ProviderSettings, Secret, TradeNo};
 //! use payout_transport::{HttpTransport, PayoutProtocol, TransportConfig};
 //!
