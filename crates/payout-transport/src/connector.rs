@@ -260,6 +260,11 @@ pub struct Connector<P> {
     clock: Arc<dyn Clock>,
     /// The protocol's account, masked once.
     account: String,
+    /// What the calls need from the declared capabilities, read once (a
+    /// declaration is built anew on each `capabilities()` call).
+    trade_no_rule: payout_core::TradeNoRule,
+    create_idempotency: Idempotency,
+    own_currency: Option<payout_core::Currency>,
 }
 
 /// Declares an operation's span (span names must be literals).
@@ -306,7 +311,12 @@ impl<P: PayoutProtocol> Connector<P> {
     /// Connects `protocol` to `transport`.
     pub fn new(protocol: P, transport: HttpTransport) -> Self {
         let account = mask_account(protocol.account().unwrap_or_default());
+        let caps = protocol.capabilities();
+        let own_currency = caps.region(protocol.region()).map(|r| r.currency);
         Self {
+            trade_no_rule: caps.trade_no,
+            create_idempotency: caps.create_dedup.idempotency(),
+            own_currency,
             protocol,
             transport,
             clock: Arc::new(SystemClock),
@@ -405,7 +415,7 @@ impl<P: PayoutProtocol> Connector<P> {
     }
 
     async fn query_inner(&self, trade_no: &TradeNo, tally: &Tally) -> Result<PayoutStatus, Error> {
-        self.protocol.capabilities().trade_no.check(trade_no)?;
+        self.trade_no_rule.check(trade_no)?;
         let req = self.protocol.build_query(trade_no, self.now())?;
         self.transport
             .execute_counted(
@@ -440,8 +450,7 @@ impl<P: PayoutProtocol> Connector<P> {
         order: &CreatePayout,
         tally: &Tally,
     ) -> Result<PayoutStatus, Error> {
-        let caps = self.protocol.capabilities();
-        caps.trade_no.check(&order.trade_no)?;
+        self.trade_no_rule.check(&order.trade_no)?;
         let req = self.protocol.build_create(order, self.now())?;
         let unknown = |cause: Error| Error::OutcomeUnknown {
             trade_no: order.trade_no.clone(),
@@ -452,7 +461,7 @@ impl<P: PayoutProtocol> Connector<P> {
             .execute_counted(
                 Operation::CreatePayout,
                 &req,
-                caps.create_dedup.idempotency(),
+                self.create_idempotency,
                 |resp| self.protocol.parse_create(order, resp),
                 tally,
             )
@@ -606,10 +615,7 @@ impl<P: PayoutProtocol> PayoutProvider for Connector<P> {
     }
 
     fn validate_payout(&self, request: &CreatePayout) -> Result<(), Error> {
-        self.protocol
-            .capabilities()
-            .trade_no
-            .check(&request.trade_no)?;
+        self.trade_no_rule.check(&request.trade_no)?;
         self.protocol.validate_create(request)
     }
 
@@ -631,12 +637,7 @@ impl<P: PayoutProtocol> PayoutProvider for Connector<P> {
     }
 
     async fn balance_in(&self, currency: payout_core::Currency) -> Result<Balance, Error> {
-        let own = self
-            .protocol
-            .capabilities()
-            .region(self.protocol.region())
-            .map(|r| r.currency);
-        if own == Some(currency) {
+        if self.own_currency == Some(currency) {
             return self.balance().await;
         }
         let tally = Tally::default();
