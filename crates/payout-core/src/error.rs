@@ -332,6 +332,21 @@ impl Error {
         }
     }
 
+    /// The [`Error::Unsupported`] for `operation` of `provider` in `region`.
+    ///
+    /// ```
+    /// use payout_core::{Error, Operation};
+    /// let e = Error::unsupported("paypro", "kenya", Operation::CancelPayout);
+    /// assert!(e.to_string().contains("region kenya does not offer it"));
+    /// ```
+    pub fn unsupported(provider: &str, region: &str, operation: Operation) -> Self {
+        Error::Unsupported {
+            provider: provider.to_owned(),
+            operation,
+            hint: format!("region {region} does not offer it; see the provider's capabilities"),
+        }
+    }
+
     /// A [`Error::Config`] error.
     pub fn config(message: impl Into<String>) -> Self {
         Error::Config {

@@ -147,13 +147,6 @@ pub trait PayoutProvider: Send + Sync + std::fmt::Debug {
 
     /// The [`Error::Unsupported`] for `operation` on this provider.
     fn unsupported(&self, operation: Operation) -> Error {
-        Error::Unsupported {
-            provider: self.id().to_owned(),
-            operation,
-            hint: format!(
-                "region {} does not offer it; see the provider's capabilities",
-                self.region()
-            ),
-        }
+        Error::unsupported(self.id(), self.region(), operation)
     }
 }

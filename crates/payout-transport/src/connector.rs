@@ -228,11 +228,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
 
 /// The [`Error::Unsupported`] for `operation`.
 pub fn unsupported(provider: &str, region: &str, operation: Operation) -> Error {
-    Error::Unsupported {
-        provider: provider.to_owned(),
-        operation,
-        hint: format!("region {region} does not offer it; see the provider's capabilities"),
-    }
+    Error::unsupported(provider, region, operation)
 }
 
 /// A [`PayoutProtocol`] on an [`HttpTransport`]: a complete
