@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use payout_journal::{JournalState, Journaled};
+use payout_journal::{JournalState, Journaled, JournaledOptions, SUBMITS_PER_REQUEST_SLOT};
 
 use crate::child::SimProcess;
 use crate::journals::{self, drive, Backend, FreshJournal, ACCOUNT};
@@ -23,7 +23,12 @@ pub async fn run(quick: bool) -> Result<(), String> {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let fresh = FreshJournal::create(backend).await?;
         let journal = fresh.open(CONCURRENCY).await?;
-        let journaled = Arc::new(Journaled::new(provider.clone(), journal.clone(), ACCOUNT));
+        let journaled = Arc::new(Journaled::with_options(
+            provider.clone(),
+            journal.clone(),
+            ACCOUNT,
+            JournaledOptions::default().requests_in_flight(CONCURRENCY),
+        ));
         let name = backend.name();
         let (mut plain_time, mut journaled_time) = (Duration::ZERO, Duration::ZERO);
         let mut done = 0;
@@ -46,9 +51,13 @@ pub async fn run(quick: bool) -> Result<(), String> {
                     })
                     .await
                 } else {
-                    journals::submit_all(&journaled, &tag, per_round, CONCURRENCY, |s| {
-                        s == JournalState::Accepted
-                    })
+                    journals::submit_all(
+                        &journaled,
+                        &tag,
+                        per_round,
+                        CONCURRENCY * SUBMITS_PER_REQUEST_SLOT,
+                        |s| s == JournalState::Accepted,
+                    )
                     .await
                 };
                 driven.check(&format!("{name} round {round}"), per_round)?;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use payout_core::{CreatePayout, Error, PayoutProvider, PayoutStatus, PayoutUpdate, TradeNo};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::error::JournalError;
 use crate::order::OrderRecord;
@@ -15,6 +16,24 @@ use crate::record::{self, PayoutKey, PayoutRecord, Scope};
 use crate::state::JournalState;
 use crate::store::{Applied, Bookkeeping, Entry, Journal, LeaseChange};
 use crate::transition::{Effect, Event};
+
+/// Submits a batch keeps under way per provider request slot when
+/// [`JournaledOptions::requests_in_flight`] bounds the requests: while the
+/// slots are busy, the other submits are journaling their orders or
+/// recording answers, so durable commits never leave a slot idle.
+///
+/// ```
+/// use futures::StreamExt;
+/// # async fn f(payouts: payout_journal::Journaled, orders: Vec<payout_core::CreatePayout>) {
+/// // `payouts` was built with `JournaledOptions::default().requests_in_flight(16)`.
+/// let submitted: Vec<_> = futures::stream::iter(&orders)
+///     .map(|order| payouts.submit(order))
+///     .buffer_unordered(16 * payout_journal::SUBMITS_PER_REQUEST_SLOT)
+///     .collect()
+///     .await;
+/// # }
+/// ```
+pub const SUBMITS_PER_REQUEST_SLOT: usize = 4;
 
 /// Settings of a [`Journaled`] provider.
 ///
@@ -44,6 +63,13 @@ pub struct JournaledOptions {
     /// out. Call `recover` before the first `submit` of the process.
     /// Default `false`.
     pub take_back_own_leases: bool,
+    /// At most this many provider requests (creates and queries) at once
+    /// through the wrapper and its clones. Journal writes wait outside the
+    /// limit: more submits than this may be under way (journaling, or
+    /// recording answers) while the provider sees at most this many
+    /// requests, so durable commits do not hold up the provider's slots.
+    /// `None` (the default): no limit of its own; the caller bounds it.
+    pub requests_in_flight: Option<usize>,
 }
 
 impl Default for JournaledOptions {
@@ -52,6 +78,7 @@ impl Default for JournaledOptions {
             send_lease: Duration::from_secs(120),
             owner: None,
             take_back_own_leases: false,
+            requests_in_flight: None,
         }
     }
 }
@@ -66,6 +93,18 @@ impl JournaledOptions {
     /// Sets the lease owner's name.
     pub fn owner(mut self, owner: impl Into<String>) -> Self {
         self.owner = Some(owner.into());
+        self
+    }
+
+    /// Sets the most provider requests in flight at once (at least 1).
+    ///
+    /// ```
+    /// use payout_journal::JournaledOptions;
+    /// let o = JournaledOptions::default().requests_in_flight(64);
+    /// assert_eq!(o.requests_in_flight, Some(64));
+    /// ```
+    pub fn requests_in_flight(mut self, n: usize) -> Self {
+        self.requests_in_flight = Some(n.max(1));
         self
     }
 
@@ -185,6 +224,9 @@ pub struct Journaled {
     owner: Arc<str>,
     send_lease: Duration,
     take_back_own_leases: bool,
+    /// Provider requests that may be in flight
+    /// ([`JournaledOptions::requests_in_flight`]).
+    provider_slots: Option<Arc<Semaphore>>,
 }
 
 /// How often a write of a create's answer is retried when the database
@@ -224,6 +266,19 @@ impl Journaled {
             owner: owner.into(),
             send_lease: options.send_lease,
             take_back_own_leases: options.take_back_own_leases,
+            provider_slots: options
+                .requests_in_flight
+                .map(|n| Arc::new(Semaphore::new(n.max(1)))),
+        }
+    }
+
+    /// Waits for a provider request slot, when the number in flight is
+    /// limited; the request may go while the permit lives.
+    async fn provider_slot(&self) -> Option<SemaphorePermit<'_>> {
+        match &self.provider_slots {
+            // The semaphore is never closed: acquiring cannot fail.
+            Some(slots) => slots.acquire().await.ok(),
+            None => None,
         }
     }
 
@@ -350,7 +405,10 @@ impl Journaled {
     ) -> Result<Submitted, JournalError> {
         let provider = self.scope.provider.as_str();
         tracing::debug!(provider, trade_no = %row.trade_no, state = "sending", "create request leaves");
-        let result = self.provider.create_payout(order).await;
+        let result = {
+            let _slot = self.provider_slot().await;
+            self.provider.create_payout(order).await
+        };
         let event = outcome::create_event(&result, row.attempts);
         let book = Bookkeeping {
             owner: Some(&self.owner),
@@ -430,7 +488,10 @@ impl Journaled {
     async fn resolve_record(&self, row: PayoutRecord) -> Result<Resolved, JournalError> {
         let trade_no = TradeNo::new(row.trade_no.as_str())
             .map_err(|_| JournalError::corrupt("stored trade number is invalid"))?;
-        let result = self.provider.query_payout(&trade_no).await;
+        let result = {
+            let _slot = self.provider_slot().await;
+            self.provider.query_payout(&trade_no).await
+        };
         let may_resend = outcome::may_resend_same_trade_no(&*self.provider);
         let event = match outcome::query_reading(&result, may_resend) {
             QueryReading::Event(event) => Some(event),

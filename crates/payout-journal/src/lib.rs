@@ -59,6 +59,7 @@ pub mod transition;
 pub use error::JournalError;
 pub use journaled::{
     CallbackOutcome, Journaled, JournaledOptions, Resolved, SubmitAction, Submitted,
+    SUBMITS_PER_REQUEST_SLOT,
 };
 pub use order::OrderRecord;
 pub use reconcile::{ReconcileOptions, ReconcileReport};

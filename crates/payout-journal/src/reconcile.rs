@@ -14,7 +14,7 @@ use crate::error::JournalError;
 use crate::journaled::Journaled;
 use crate::outcome::{self, QueryReading};
 use crate::record::{self, Counts, PayoutRecord};
-use crate::store::{Bookkeeping, Claim, LeaseChange};
+use crate::store::{Bookkeeping, Claim, LeaseChange, RecoveryWalk};
 use crate::transition::Effect;
 
 /// How [`Journaled::reconcile`] works through the journal.
@@ -201,12 +201,16 @@ impl Journaled {
         let scope = self.scope();
         let deadline = Instant::now() + options.deadline;
         let mut report = ReconcileReport::default();
+        // Recovery walks the unresolved rows once, in id order.
+        let mut walk = (which == Claim::Unresolved).then(|| RecoveryWalk {
+            after_id: 0,
+            take_own: self.takes_back_own_leases(),
+        });
         loop {
             if Instant::now() >= deadline {
                 report.deadline_reached = journal.next_due(scope).await?.is_some();
                 break;
             }
-            let take_own = which == Claim::Unresolved && self.takes_back_own_leases();
             let rows = journal
                 .claim_with(
                     scope,
@@ -214,9 +218,12 @@ impl Journaled {
                     options.lease,
                     options.batch_size,
                     which,
-                    take_own,
+                    walk,
                 )
                 .await?;
+            if let (Some(w), Some(last)) = (walk.as_mut(), rows.last()) {
+                w.after_id = last.id;
+            }
             if rows.is_empty() {
                 if single_pass {
                     break;

@@ -43,6 +43,7 @@ on_every_backend!(
     expired_lease_is_taken_over,
     two_reconcilers_never_share_a_row,
     many_rows_stream_in_batches,
+    concurrent_writes_share_commits_and_keep_their_semantics,
     export_and_counts,
     schema_is_versioned,
 );
@@ -409,6 +410,16 @@ mod suite {
         assert!(claimed.is_empty(), "{claimed:?}");
         live.abort();
         let _ = live.await;
+
+        // The next incarnation's recovery queries every unresolved row at
+        // once, whatever backoff the last query set.
+        let row = reopened.get(&key("T-OWN-LOST")).await.unwrap().unwrap();
+        assert!(row.next_query_at > chrono::Utc::now(), "{row:?}");
+        let queries = provider.query_count("T-OWN-LOST");
+        let third = stable(&Journal::open(&url).await.expect("reopen"));
+        let report = third.recover().await.expect("recover");
+        assert_eq!(report.queried, 2, "T-OWN-LOST and T-OWN-LIVE, once each");
+        assert_eq!(provider.query_count("T-OWN-LOST"), queries + 1);
     }
 
     pub async fn unknown_outcomes_are_resolved_by_query(url: String) {
@@ -670,6 +681,98 @@ mod suite {
         assert_eq!(provider.total_queries(), 300);
         assert!(provider.max_in_flight() <= 4);
         assert!(provider.creates().is_empty(), "reconciling never creates");
+    }
+
+    /// Hundreds of writes at once share commits (group commit); each still
+    /// gets its own answer: one insert per key wins, an identical order is
+    /// `Existing`, a different one is refused, and of concurrent changes
+    /// of one row each is applied once, in some order, never lost.
+    pub async fn concurrent_writes_share_commits_and_keep_their_semantics(url: String) {
+        use payout_journal::transition::{Event, Observation, Observed, Source};
+
+        let journal = Journal::open(&url).await.expect("open");
+        let scope = Scope::new(PROVIDER, ACCOUNT, REGION);
+        let other = Scope::new(PROVIDER, "other-account", REGION);
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..200 {
+            // Each trade number three times in one scope (twice identical,
+            // once with another amount) and once in another account.
+            for (scope, amount) in [(&scope, "1"), (&scope, "1"), (&scope, "2"), (&other, "1")] {
+                let (journal, scope) = (journal.clone(), scope.clone());
+                tasks.spawn(async move {
+                    let trade_no = format!("T-G{i:03}");
+                    let entry = journal
+                        .record_intent(&scope, &order(&trade_no, amount))
+                        .await;
+                    (scope.account, trade_no, amount, entry)
+                });
+            }
+        }
+        let mut inserted = std::collections::HashMap::new();
+        let (mut existing, mut refused) = (0, 0);
+        while let Some(joined) = tasks.join_next().await {
+            let (account, trade_no, amount, entry) = joined.expect("task");
+            match entry {
+                Ok(Entry::Inserted(row)) => {
+                    let stored = journal
+                        .get(&PayoutKey::new(PROVIDER, &account, &trade_no))
+                        .await
+                        .expect("read")
+                        .expect("stored");
+                    assert_eq!(stored, row, "the answer is the row as stored");
+                    let earlier = inserted.insert((account, trade_no), row.order.amount);
+                    assert!(earlier.is_none(), "one insert per key");
+                }
+                Ok(Entry::Existing(row)) => {
+                    assert_eq!(row.order.amount, amount);
+                    existing += 1;
+                }
+                Err(JournalError::DifferentContents { .. }) => refused += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(inserted.len(), 400);
+        assert_eq!(existing + refused, 400);
+        assert_eq!(journal.counts().await.expect("counts").total, 400);
+
+        // Concurrent changes of one row: every send is applied exactly once
+        // (attempts counts them), whatever batches they share.
+        let key = key("T-G000");
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..16 {
+            let (journal, key) = (journal.clone(), key.clone());
+            tasks.spawn(async move { journal.apply(&key, &Event::Send).await });
+        }
+        let mut applied = 0;
+        while let Some(joined) = tasks.join_next().await {
+            let done = joined.expect("task").expect("apply");
+            applied += usize::from(done.effect == Effect::Applied);
+        }
+        let row = journal.get(&key).await.expect("read").expect("row");
+        assert_eq!(row.state, JournalState::Sending);
+        assert_eq!(row.attempts as usize, applied);
+        let done = journal
+            .apply(
+                &key,
+                &Event::Observed(Observation {
+                    state: Observed::Succeeded,
+                    provider_status: Some("0000".into()),
+                    platform_trade_no: None,
+                    source: Source::Query,
+                }),
+            )
+            .await
+            .expect("apply");
+        assert_eq!(done.record.state, JournalState::Succeeded);
+
+        // Everything acknowledged is on disk for the next opener.
+        journal.close().await;
+        let reopened = Journal::open(&url).await.expect("reopen");
+        assert_eq!(reopened.counts().await.expect("counts").total, 400);
+        assert_eq!(
+            reopened.get(&key).await.expect("read").expect("row").state,
+            JournalState::Succeeded
+        );
     }
 
     pub async fn export_and_counts(url: String) {

@@ -309,7 +309,21 @@ pub fn seed(sim: &Sim, dir: &Path, journal: &str, tag: &str, seed: u64, kills: u
     }
     let (code, stdout, stderr) = run_to_end(sim, &file, journal);
     let context = format!("seed {seed} ({tag}), kills {points:?}");
-    assert_eq!(code, 0, "{context}: exit {code}\n{stdout}\n{stderr}");
+    if code != 0 {
+        let open: Vec<String> = export(journal)
+            .into_iter()
+            .filter(|r| {
+                ["intent", "sending", "unknown"].contains(&r["state"].as_str().unwrap_or(""))
+            })
+            .map(|r| {
+                format!(
+                    "{} {} (attempts {})",
+                    r["trade_no"], r["state"], r["attempts"]
+                )
+            })
+            .collect();
+        panic!("{context}: exit {code}; not placed: {open:?}\n{stdout}\n{stderr}");
+    }
     let summary: Value = serde_json::from_str(stdout.trim()).expect("a summary line");
     assert_eq!(
         summary,

@@ -2,12 +2,14 @@
 //! semantics on two backends, SQLite (one file, one process) and PostgreSQL
 //! (any number of processes).
 //!
-//! Every change of a row is one statement, committed durably: SQLite runs
-//! in WAL mode with `synchronous=FULL`; PostgreSQL sessions force
-//! `synchronous_commit=on`. Changes are compare-and-set on the row's
-//! `version`, and every change of state goes through
-//! [`crate::transition::apply`].
+//! Every write of a row is one statement, committed durably before its
+//! caller goes on: SQLite runs in WAL mode with `synchronous=FULL`;
+//! PostgreSQL sessions force `synchronous_commit=on`. Writes waiting at the
+//! same moment share one commit ([`group_commit`]). Changes are
+//! compare-and-set on the row's `version`, and every change of state goes
+//! through [`crate::transition::apply`].
 
+mod group_commit;
 mod schema;
 mod sql;
 mod url;
@@ -20,6 +22,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use payout_core::CreatePayout;
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
+use self::group_commit::{GroupCommit, NewRow, RowChange, WritePool};
 use crate::error::JournalError;
 use crate::order::OrderRecord;
 use crate::record::{self, Counts, PayoutKey, PayoutRecord, Scope};
@@ -87,6 +90,7 @@ impl JournalOptions {
 #[derive(Clone)]
 pub struct Journal {
     backend: Backend,
+    writes: GroupCommit,
 }
 
 #[derive(Clone)]
@@ -171,9 +175,23 @@ pub enum Claim {
     /// Every row that needs a query ([`JournalState::NEEDS_QUERY`]) and is
     /// due for one (its backoff has passed).
     Due,
-    /// Rows left in `sending` or `unknown` and due for a query: what
-    /// recovery resolves first.
+    /// Rows left in `sending` or `unknown` and due for a query.
+    /// ([`crate::Journaled::recover`] itself takes every such row once,
+    /// due or not.)
     Unresolved,
+}
+
+/// A recovery walk's position: it claims the rows left in `sending` or
+/// `unknown` in id order, each once, whatever their backoff (recovery
+/// resolves every such row before anything may send it again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RecoveryWalk {
+    /// Only rows with a higher id (the last one claimed).
+    pub after_id: i64,
+    /// Also rows leased to the claimer's own name while the lease runs (a
+    /// restarted process under a stable owner name takes its dead
+    /// incarnation's rows back).
+    pub take_own: bool,
 }
 
 /// What happens to a row's lease when it is written.
@@ -250,7 +268,16 @@ impl Journal {
                 });
             }
         };
-        let journal = Self { backend };
+        let writes = match &backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => GroupCommit::start(WritePool::Sqlite(pools.write.clone()), 1),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => GroupCommit::start(
+                WritePool::Postgres(pool.clone()),
+                group_commit::POSTGRES_WRITERS,
+            ),
+        };
+        let journal = Self { backend, writes };
         journal.migrate().await?;
         Ok(journal)
     }
@@ -395,34 +422,51 @@ impl Journal {
         state: JournalState,
         lease: Option<(&str, DateTime<Utc>)>,
     ) -> Result<Entry, JournalError> {
+        // Times are stored to the millisecond: keep the row as it is stored.
         let now = record::now().timestamp_millis();
-        let attempts = i64::from(state == JournalState::Sending);
+        let attempts = u32::from(state == JournalState::Sending);
         let (owner, until) = match lease {
             Some((owner, until)) => (Some(owner), Some(until.timestamp_millis())),
             None => (None, None),
         };
-        let json = order.to_json();
-        let inserted = with_pool!(self, write, |pool| {
-            sqlx::query(sql::INSERT)
-                .bind(scope.provider.as_str())
-                .bind(scope.account.as_str())
-                .bind(scope.region.as_str())
-                .bind(order.trade_no.as_str())
-                .bind(json.as_str())
-                .bind(order.amount.as_str())
-                .bind(state.as_str())
-                .bind(attempts)
-                .bind(now)
-                .bind(owner)
-                .bind(until)
-                .fetch_optional(pool)
-                .await
-                .map_err(JournalError::db("journaling a payout"))?
-                .map(|row| decode(&row))
-                .transpose()?
-        });
-        if let Some(row) = inserted {
-            return Ok(Entry::Inserted(row));
+        let inserted = self
+            .writes
+            .insert(NewRow {
+                provider: scope.provider.clone(),
+                account: scope.account.clone(),
+                region: scope.region.clone(),
+                trade_no: order.trade_no.clone(),
+                order_json: order.to_json(),
+                amount: order.amount.clone(),
+                state: state.as_str(),
+                attempts: i64::from(attempts),
+                now_ms: now,
+                lease_owner: owner.map(str::to_owned),
+                lease_until_ms: until,
+            })
+            .await?;
+        if let Some(id) = inserted {
+            return Ok(Entry::Inserted(PayoutRecord {
+                id,
+                provider: scope.provider.clone(),
+                account: scope.account.clone(),
+                region: scope.region.clone(),
+                trade_no: order.trade_no.clone(),
+                order: order.clone(),
+                state,
+                provider_status: None,
+                platform_trade_no: None,
+                attempts,
+                queries: 0,
+                created_at: record::from_ms(now),
+                updated_at: record::from_ms(now),
+                lease_owner: owner.map(str::to_owned),
+                lease_until: until.map(record::from_ms),
+                next_query_at: record::from_ms(now),
+                last_error: None,
+                conflict: Vec::new(),
+                version: 0,
+            }));
         }
         let key = PayoutKey::new(&scope.provider, &scope.account, &order.trade_no);
         let existing = self.get(&key).await?.ok_or_else(|| {
@@ -549,27 +593,23 @@ impl Journal {
         } else {
             Some(serde_json::to_string(&next.conflict).unwrap_or_default())
         };
-        let done = with_pool!(self, write, |pool| {
-            sqlx::query(sql::UPDATE)
-                .bind(next.state.as_str())
-                .bind(next.provider_status.as_deref())
-                .bind(next.platform_trade_no.as_deref())
-                .bind(conflict.as_deref())
-                .bind(i64::from(next.attempts))
-                .bind(i64::from(next.queries))
-                .bind(next.updated_at.timestamp_millis())
-                .bind(next.lease_owner.as_deref())
-                .bind(next.lease_until.map(|t| t.timestamp_millis()))
-                .bind(next.next_query_at.timestamp_millis())
-                .bind(next.last_error.as_deref())
-                .bind(next.id)
-                .bind(version)
-                .execute(pool)
-                .await
-                .map_err(JournalError::db("recording a payout's change"))?
-                .rows_affected()
-        });
-        Ok(done == 1)
+        self.writes
+            .update(RowChange {
+                id: next.id,
+                version,
+                state: next.state.as_str(),
+                provider_status: next.provider_status.clone(),
+                platform_trade_no: next.platform_trade_no.clone(),
+                conflict,
+                attempts: i64::from(next.attempts),
+                queries: i64::from(next.queries),
+                updated_at_ms: next.updated_at.timestamp_millis(),
+                lease_owner: next.lease_owner.clone(),
+                lease_until_ms: next.lease_until.map(|t| t.timestamp_millis()),
+                next_query_at_ms: next.next_query_at.timestamp_millis(),
+                last_error: next.last_error.clone(),
+            })
+            .await
     }
 
     /// Claims up to `limit` rows of `scope` for `owner` until `lease` from
@@ -598,13 +638,11 @@ impl Journal {
         limit: u32,
         which: Claim,
     ) -> Result<Vec<PayoutRecord>, JournalError> {
-        self.claim_with(scope, owner, lease, limit, which, false)
+        self.claim_with(scope, owner, lease, limit, which, None)
             .await
     }
 
-    /// [`Journal::claim`]; with `take_own`, rows leased to `owner` itself
-    /// are claimed too, even while their lease runs (a restarted process
-    /// under a stable owner name takes its dead incarnation's rows back).
+    /// [`Journal::claim`], or with `walk` a step of a recovery walk.
     pub(crate) async fn claim_with(
         &self,
         scope: &Scope,
@@ -612,9 +650,9 @@ impl Journal {
         lease: Duration,
         limit: u32,
         which: Claim,
-        take_own: bool,
+        walk: Option<RecoveryWalk>,
     ) -> Result<Vec<PayoutRecord>, JournalError> {
-        let own = take_own.then_some(owner);
+        let own = walk.filter(|w| w.take_own).map(|_| owner);
         let now = record::now();
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
         let states = match which {
@@ -622,6 +660,9 @@ impl Journal {
             Claim::Unresolved => ["sending", "unknown", "sending", "unknown"],
         };
         let now_ms = now.timestamp_millis();
+        let due_before = if walk.is_some() { i64::MAX } else { now_ms };
+        let after_id = walk.map_or(0, |w| w.after_id);
+        let in_id_order = i64::from(walk.is_some());
         /// Binds the claim's parameters and runs it.
         macro_rules! run_claim {
             ($sql:expr, $pool:expr) => {
@@ -632,13 +673,15 @@ impl Journal {
                     .bind(scope.account.as_str())
                     .bind(scope.region.as_str())
                     .bind(now_ms)
-                    .bind(now_ms)
+                    .bind(due_before)
                     .bind(states[0])
                     .bind(states[1])
                     .bind(states[2])
                     .bind(states[3])
                     .bind(i64::from(limit))
                     .bind(own)
+                    .bind(after_id)
+                    .bind(in_id_order)
                     .fetch_all($pool)
                     .await
                     .map_err(JournalError::db("claiming payouts"))?
@@ -653,7 +696,11 @@ impl Journal {
             #[cfg(feature = "postgres")]
             Backend::Postgres(pool) => run_claim!(sql::CLAIM_POSTGRES, pool),
         };
-        rows.sort_by_key(|r| (r.next_query_at, r.id));
+        if walk.is_some() {
+            rows.sort_by_key(|r| r.id);
+        } else {
+            rows.sort_by_key(|r| (r.next_query_at, r.id));
+        }
         Ok(rows)
     }
 

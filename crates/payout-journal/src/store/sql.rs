@@ -26,7 +26,9 @@ macro_rules! open_states {
 /// before it are taken over), `$7` due before, `$8` to `$11` the states
 /// wanted (open states, by name; repeat one to want fewer), `$12` limit,
 /// `$13` an owner whose leases are taken over even while they run (its
-/// earlier incarnation died; NULL for none).
+/// earlier incarnation died; NULL for none), `$14` only ids above this,
+/// `$15` 1 to take rows in id order (a recovery walk, which visits each
+/// row once whatever its backoff), 0 oldest due first.
 macro_rules! claimable {
     () => {
         concat!(
@@ -34,20 +36,22 @@ macro_rules! claimable {
             open_states!(),
             " AND (state = $8 OR state = $9 OR state = $10 OR state = $11)",
             " AND (lease_until IS NULL OR lease_until < $6 OR lease_owner = $13)",
-            " AND next_query_at <= $7",
-            " ORDER BY next_query_at, id LIMIT $12"
+            " AND next_query_at <= $7 AND id > $14",
+            " ORDER BY CASE WHEN $15 = 1 THEN id ELSE next_query_at END, id LIMIT $12"
         )
     };
 }
 
-pub(crate) const INSERT: &str = concat!(
-    "INSERT INTO journal_payouts (provider, account, region, trade_no, order_json, amount, \
-     state, attempts, queries, created_at, updated_at, lease_owner, lease_until, \
-     next_query_at, version) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $10, $11, $9, 0) \
-     ON CONFLICT (provider, account, trade_no) DO NOTHING RETURNING ",
-    columns!()
-);
+/// A multi-row insert: this, a `VALUES` list of tuples, then
+/// [`INSERT_RETURNING`]. A row whose key is taken is skipped.
+pub(crate) const INSERT_INTO: &str = "INSERT INTO journal_payouts (provider, account, region, \
+     trade_no, order_json, amount, state, attempts, queries, created_at, updated_at, \
+     lease_owner, lease_until, next_query_at, version) ";
+
+/// The end of [`INSERT_INTO`]: the keys and ids of the rows inserted come
+/// back (the rest of each row is what was written).
+pub(crate) const INSERT_RETURNING: &str = " ON CONFLICT (provider, account, trade_no) DO NOTHING \
+     RETURNING id, provider, account, trade_no";
 
 pub(crate) const BY_KEY: &str = concat!(
     "SELECT ",
@@ -58,12 +62,21 @@ pub(crate) const BY_KEY: &str = concat!(
 pub(crate) const BY_ID: &str =
     concat!("SELECT ", columns!(), " FROM journal_payouts WHERE id = $1");
 
-/// Compare-and-set: writes every mutable column if the row is still at the
-/// version read.
-pub(crate) const UPDATE: &str = "UPDATE journal_payouts SET state = $1, provider_status = $2, \
-     platform_trade_no = $3, conflict = $4, attempts = $5, queries = $6, updated_at = $7, \
-     lease_owner = $8, lease_until = $9, next_query_at = $10, last_error = $11, \
-     version = version + 1 WHERE id = $12 AND version = $13";
+/// A multi-row compare-and-set: this, a `VALUES` list of
+/// tuples, then [`UPDATE_SET`]. Each row's every mutable
+/// column is written if the row is still at the version read; the ids of
+/// the rows written come back.
+pub(crate) const UPDATE_WITH: &str = "WITH changes (c_id, c_version, c_state, \
+     c_provider_status, c_platform_trade_no, c_conflict, c_attempts, c_queries, c_updated_at, \
+     c_lease_owner, c_lease_until, c_next_query_at, c_last_error) AS (";
+
+/// The end of [`UPDATE_WITH`].
+pub(crate) const UPDATE_SET: &str = ") UPDATE journal_payouts SET state = c_state, \
+     provider_status = c_provider_status, platform_trade_no = c_platform_trade_no, \
+     conflict = c_conflict, attempts = c_attempts, queries = c_queries, \
+     updated_at = c_updated_at, lease_owner = c_lease_owner, lease_until = c_lease_until, \
+     next_query_at = c_next_query_at, last_error = c_last_error, version = version + 1 \
+     FROM changes WHERE id = c_id AND version = c_version RETURNING id";
 
 /// `$1` owner, `$2` lease until; see [`claimable!`] for the rest.
 #[cfg(feature = "sqlite")]

@@ -7,7 +7,9 @@
 //! 2. `recover()`: what an earlier run of the same command left in flight
 //!    is resolved by query (the batch's lease owner name is stable, see
 //!    [`journal_db::batch_owner`], so its own leases are taken back at once).
-//! 3. Every order is submitted, at most `--concurrency` at once: journaled
+//! 3. Every order is submitted, at most `--concurrency` provider requests
+//!    at once (more submits are under way: the others are journaling or
+//!    recording answers, whose durable commits are shared): journaled
 //!    durably, then sent — or, when already journaled, resumed (sent only
 //!    from `intent`; `sending`/`unknown` resolved by query; anything else
 //!    left as it is).
@@ -32,6 +34,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use payout::{CreatePayout, Error, RetryPolicy};
 use payout_journal::{
     JournalError, JournalState, Journaled, JournaledOptions, OrderRecord, SubmitAction,
+    SUBMITS_PER_REQUEST_SLOT,
 };
 use tokio::time::Instant;
 
@@ -64,7 +67,9 @@ pub async fn run(args: &BatchArgs) -> Result<Report, Failure> {
         provider,
         journal,
         configured.account,
-        JournaledOptions::default().stable_owner(owner),
+        JournaledOptions::default()
+            .stable_owner(owner)
+            .requests_in_flight(concurrency),
     );
     let bar = progress(lines.len());
     let mut summary = Summary {
@@ -94,7 +99,9 @@ pub async fn run(args: &BatchArgs) -> Result<Report, Failure> {
                 submitted.map(|o| (i, o))
             }
         })
-        .buffer_unordered(concurrency)
+        // At most `concurrency` requests reach the provider (the wrapper's
+        // slots); the other submits journal or record answers meanwhile.
+        .buffer_unordered(concurrency * SUBMITS_PER_REQUEST_SLOT)
         .try_collect()
         .await?;
     for (i, submitted) in first {

@@ -270,11 +270,15 @@ impl Process {
 
     /// Every row, by trade number.
     async fn rows(&self) -> Result<HashMap<String, PayoutRecord>, Failure> {
+        Self::rows_of(&self.journal).await
+    }
+
+    /// Every row of `journal`, by trade number.
+    async fn rows_of(journal: &Journal) -> Result<HashMap<String, PayoutRecord>, Failure> {
         let mut out = HashMap::new();
         let mut after = 0;
         loop {
-            let page = self
-                .journal
+            let page = journal
                 .page(after, 500)
                 .await
                 .or_fail("cannot read the journal")?;
@@ -356,6 +360,17 @@ pub async fn run(count: u32, concurrency: u32, bar: &ProgressBar) -> Result<Outc
             Scenario::succeed().query_fault(Fault::BadGateway, FaultScope::First(1)),
         );
     }
+    // Faulted creates fault the create only: a payout whose create never
+    // reached the simulator (in flight when process 1 dies) must be found
+    // absent by a query, not faulted until it is placed.
+    for p in plan.iter().filter(|p| !SAMPLES[p.lane].is_xendit()) {
+        let fault = match p.kind {
+            Kind::GatewayCreate => Fault::BadGateway,
+            Kind::SlowCreate => Fault::Slow,
+            _ => continue,
+        };
+        sim.set_scenario(p.trade_no.clone(), Scenario::succeed().create_fault(fault));
+    }
     let transport = HttpTransport::new(
         TransportConfig::default()
             .timeout(CLIENT_TIMEOUT)
@@ -399,7 +414,16 @@ pub async fn run(count: u32, concurrency: u32, bar: &ProgressBar) -> Result<Outc
         .submit(&plan, &lanes, &base, c, Some(crash_at), bar)
         .await;
     let died = Instant::now();
-    let at_crash = first.rows().await?;
+    // A dead process writes nothing more: its journal handle stops here,
+    // and writes it had not committed are lost, as in a real crash.
+    first.journal.close().await;
+    drop(first);
+    let at_crash = Process::rows_of(
+        &Journal::open(&url)
+            .await
+            .or_fail("cannot reopen the journal")?,
+    )
+    .await?;
     let in_flight: HashSet<String> = at_crash
         .values()
         .filter(|r| r.state == JournalState::Sending)
@@ -409,8 +433,6 @@ pub async fn run(count: u32, concurrency: u32, bar: &ProgressBar) -> Result<Outc
     bar.set_message("process 1 died; waiting out its send leases");
     tokio::time::sleep(SEND_LEASE.saturating_sub(died.elapsed())).await;
     let second = Process::start(&url, "demo-process-2", &lanes, &receiver, &lane_of).await?;
-    first.journal.close().await;
-    drop(first);
 
     bar.set_message("recovering what the crash left in flight");
     for p in &second.payouts {
