@@ -167,9 +167,10 @@ impl Journaled {
     }
 
     /// Recovery after a crash: queries, once, every row of the scope left in
-    /// `sending` or `unknown` (whose lease has run out, or is this owner's
-    /// own when [`crate::JournaledOptions::take_back_own_leases`] is set,
-    /// and whose query is due) and records the answers. Run it before sending new payouts;
+    /// `sending` or `unknown` whose lease has run out (or is this owner's
+    /// own, when [`crate::JournaledOptions::take_back_own_leases`] is set),
+    /// in id order and whatever backoff an earlier query set, and records
+    /// the answers. Run it before sending new payouts;
     /// [`Journaled::submit`] also resolves such a row by query before it
     /// would ever send it.
     ///

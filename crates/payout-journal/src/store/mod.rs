@@ -662,7 +662,6 @@ impl Journal {
         let now_ms = now.timestamp_millis();
         let due_before = if walk.is_some() { i64::MAX } else { now_ms };
         let after_id = walk.map_or(0, |w| w.after_id);
-        let in_id_order = i64::from(walk.is_some());
         /// Binds the claim's parameters and runs it.
         macro_rules! run_claim {
             ($sql:expr, $pool:expr) => {
@@ -681,7 +680,6 @@ impl Journal {
                     .bind(i64::from(limit))
                     .bind(own)
                     .bind(after_id)
-                    .bind(in_id_order)
                     .fetch_all($pool)
                     .await
                     .map_err(JournalError::db("claiming payouts"))?
@@ -692,9 +690,15 @@ impl Journal {
         }
         let mut rows = match &self.backend {
             #[cfg(feature = "sqlite")]
-            Backend::Sqlite(pools) => run_claim!(sql::CLAIM_SQLITE, &pools.write),
+            Backend::Sqlite(pools) if walk.is_some() => {
+                run_claim!(sql::CLAIM_WALK_SQLITE, &pools.write)
+            }
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => run_claim!(sql::CLAIM_DUE_SQLITE, &pools.write),
             #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) => run_claim!(sql::CLAIM_POSTGRES, pool),
+            Backend::Postgres(pool) if walk.is_some() => run_claim!(sql::CLAIM_WALK_POSTGRES, pool),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => run_claim!(sql::CLAIM_DUE_POSTGRES, pool),
         };
         if walk.is_some() {
             rows.sort_by_key(|r| r.id);

@@ -26,18 +26,21 @@ macro_rules! open_states {
 /// before it are taken over), `$7` due before, `$8` to `$11` the states
 /// wanted (open states, by name; repeat one to want fewer), `$12` limit,
 /// `$13` an owner whose leases are taken over even while they run (its
-/// earlier incarnation died; NULL for none), `$14` only ids above this,
-/// `$15` 1 to take rows in id order (a recovery walk, which visits each
-/// row once whatever its backoff), 0 oldest due first.
+/// earlier incarnation died; NULL for none), `$14` only ids above this.
+/// `$order`: `next_query_at, id` (oldest due first, along the partial index
+/// `journal_payouts_open`) or `id` (a recovery walk, which visits each row
+/// once whatever its backoff, along the primary key).
 macro_rules! claimable {
-    () => {
+    ($order:literal) => {
         concat!(
             "provider = $3 AND account = $4 AND region = $5 AND state IN ",
             open_states!(),
             " AND (state = $8 OR state = $9 OR state = $10 OR state = $11)",
             " AND (lease_until IS NULL OR lease_until < $6 OR lease_owner = $13)",
             " AND next_query_at <= $7 AND id > $14",
-            " ORDER BY CASE WHEN $15 = 1 THEN id ELSE next_query_at END, id LIMIT $12"
+            " ORDER BY ",
+            $order,
+            " LIMIT $12"
         )
     };
 }
@@ -78,27 +81,52 @@ pub(crate) const UPDATE_SET: &str = ") UPDATE journal_payouts SET state = c_stat
      next_query_at = c_next_query_at, last_error = c_last_error, version = version + 1 \
      FROM changes WHERE id = c_id AND version = c_version RETURNING id";
 
-/// `$1` owner, `$2` lease until; see [`claimable!`] for the rest.
+/// A claim on SQLite: `$1` owner, `$2` lease until; see [`claimable!`] for
+/// the rest.
 #[cfg(feature = "sqlite")]
-pub(crate) const CLAIM_SQLITE: &str = concat!(
-    "UPDATE journal_payouts SET lease_owner = $1, lease_until = $2, version = version + 1 \
-     WHERE id IN (SELECT id FROM journal_payouts WHERE ",
-    claimable!(),
-    ") RETURNING ",
-    columns!()
-);
+macro_rules! claim_sqlite {
+    ($order:literal) => {
+        concat!(
+            "UPDATE journal_payouts SET lease_owner = $1, lease_until = $2, version = version + 1 \
+             WHERE id IN (SELECT id FROM journal_payouts WHERE ",
+            claimable!($order),
+            ") RETURNING ",
+            columns!()
+        )
+    };
+}
 
-/// Any number of processes claim at once: rows another transaction is
-/// claiming are skipped, not waited for.
+/// A claim on PostgreSQL: any number of processes claim at once; rows
+/// another transaction is claiming are skipped, not waited for.
 #[cfg(feature = "postgres")]
-pub(crate) const CLAIM_POSTGRES: &str = concat!(
-    "WITH picked AS (SELECT id AS picked_id FROM journal_payouts WHERE ",
-    claimable!(),
-    " FOR UPDATE SKIP LOCKED) \
-     UPDATE journal_payouts SET lease_owner = $1, lease_until = $2, version = version + 1 \
-     FROM picked WHERE id = picked.picked_id RETURNING ",
-    columns!()
-);
+macro_rules! claim_postgres {
+    ($order:literal) => {
+        concat!(
+            "WITH picked AS (SELECT id AS picked_id FROM journal_payouts WHERE ",
+            claimable!($order),
+            " FOR UPDATE SKIP LOCKED) \
+             UPDATE journal_payouts SET lease_owner = $1, lease_until = $2, version = version + 1 \
+             FROM picked WHERE id = picked.picked_id RETURNING ",
+            columns!()
+        )
+    };
+}
+
+/// Claims the rows due first (SQLite).
+#[cfg(feature = "sqlite")]
+pub(crate) const CLAIM_DUE_SQLITE: &str = claim_sqlite!("next_query_at, id");
+
+/// Claims the next rows of a recovery walk (SQLite).
+#[cfg(feature = "sqlite")]
+pub(crate) const CLAIM_WALK_SQLITE: &str = claim_sqlite!("id");
+
+/// Claims the rows due first (PostgreSQL).
+#[cfg(feature = "postgres")]
+pub(crate) const CLAIM_DUE_POSTGRES: &str = claim_postgres!("next_query_at, id");
+
+/// Claims the next rows of a recovery walk (PostgreSQL).
+#[cfg(feature = "postgres")]
+pub(crate) const CLAIM_WALK_POSTGRES: &str = claim_postgres!("id");
 
 pub(crate) const PAGE: &str = concat!(
     "SELECT ",
