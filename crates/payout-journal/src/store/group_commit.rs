@@ -41,8 +41,8 @@ const QUEUE_DEPTH: usize = 4 * MAX_BATCH;
 #[cfg(feature = "postgres")]
 pub(crate) const POSTGRES_WRITERS: usize = 2;
 
-/// A new row (`INSERT ... ON CONFLICT DO NOTHING RETURNING`).
-#[derive(Debug)]
+/// A new row (`INSERT ... ON CONFLICT DO NOTHING RETURNING`). No `Debug`:
+/// the order holds personal data.
 pub(crate) struct NewRow {
     pub provider: String,
     pub account: String,
@@ -59,7 +59,6 @@ pub(crate) struct NewRow {
 
 /// Every mutable column of a row, written if the row is still at
 /// `version` (compare-and-set).
-#[derive(Debug)]
 pub(crate) struct RowChange {
     pub id: i64,
     pub version: i64,
@@ -77,7 +76,6 @@ pub(crate) struct RowChange {
 }
 
 /// One row write.
-#[derive(Debug)]
 enum Write {
     /// A new row.
     Insert(NewRow),
@@ -86,7 +84,6 @@ enum Write {
 }
 
 /// What a durable [`Write`] did.
-#[derive(Debug)]
 enum Written {
     /// The new row's id, or `None` when its key was already taken.
     Inserted(Option<i64>),
