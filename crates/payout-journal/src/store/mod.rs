@@ -5,9 +5,9 @@
 //! Every write of a row is one statement, committed durably before its
 //! caller goes on: SQLite runs in WAL mode with `synchronous=FULL`;
 //! PostgreSQL sessions force `synchronous_commit=on`. Writes waiting at the
-//! same moment share one commit ([`group_commit`]). Changes are
-//! compare-and-set on the row's `version`, and every change of state goes
-//! through [`crate::transition::apply`].
+//! same moment share one commit (group commit, see `docs/scaling.md`).
+//! Changes are compare-and-set on the row's `version`, and every change of
+//! state goes through [`crate::transition::apply`].
 
 mod group_commit;
 mod schema;
