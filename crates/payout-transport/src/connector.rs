@@ -65,7 +65,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Validation`] naming the field and the rule.
     fn validate_create(&self, order: &CreatePayout) -> Result<(), Error> {
         let _ = order;
-        Err(unsupported(
+        Err(Error::unsupported(
             self.id(),
             self.region(),
             Operation::CreatePayout,
@@ -77,7 +77,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Validation`].
     fn build_create(&self, order: &CreatePayout, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = (order, now_ms);
-        Err(unsupported(
+        Err(Error::unsupported(
             self.id(),
             self.region(),
             Operation::CreatePayout,
@@ -95,7 +95,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<PayoutStatus, Error> {
         let _ = (order, response);
-        Err(unsupported(
+        Err(Error::unsupported(
             self.id(),
             self.region(),
             Operation::CreatePayout,
@@ -108,7 +108,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Unsupported`] unless the provider offers it.
     fn build_query_by_id(&self, provider_id: &str, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = (provider_id, now_ms);
-        Err(unsupported(
+        Err(Error::unsupported(
             self.id(),
             self.region(),
             Operation::QueryPayout,
@@ -124,7 +124,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<PayoutStatus, Error> {
         let _ = (provider_id, response);
-        Err(unsupported(
+        Err(Error::unsupported(
             self.id(),
             self.region(),
             Operation::QueryPayout,
@@ -137,7 +137,11 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Unsupported`] unless the provider offers it.
     fn build_balance(&self, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = now_ms;
-        Err(unsupported(self.id(), self.region(), Operation::Balance))
+        Err(Error::unsupported(
+            self.id(),
+            self.region(),
+            Operation::Balance,
+        ))
     }
     /// Reads a balance answer.
     ///
@@ -145,7 +149,11 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// As the provider's page says.
     fn parse_balance(&self, response: &WireResponse) -> Result<Balance, Error> {
         let _ = response;
-        Err(unsupported(self.id(), self.region(), Operation::Balance))
+        Err(Error::unsupported(
+            self.id(),
+            self.region(),
+            Operation::Balance,
+        ))
     }
 
     /// The balance request in `currency` (another currency of the same
@@ -159,7 +167,11 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         now_ms: u64,
     ) -> Result<WireRequest, Error> {
         let _ = (currency, now_ms);
-        Err(unsupported(self.id(), self.region(), Operation::Balance))
+        Err(Error::unsupported(
+            self.id(),
+            self.region(),
+            Operation::Balance,
+        ))
     }
     /// Reads an answer to [`PayoutProtocol::build_balance_in`].
     ///
@@ -171,7 +183,11 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<Balance, Error> {
         let _ = (currency, response);
-        Err(unsupported(self.id(), self.region(), Operation::Balance))
+        Err(Error::unsupported(
+            self.id(),
+            self.region(),
+            Operation::Balance,
+        ))
     }
 
     /// The cancel request for the provider's id of a payout.
@@ -180,7 +196,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Unsupported`] unless the provider offers it.
     fn build_cancel(&self, provider_id: &str, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = (provider_id, now_ms);
-        Err(unsupported(
+        Err(Error::unsupported(
             self.id(),
             self.region(),
             Operation::CancelPayout,
@@ -197,7 +213,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<PayoutStatus, Error> {
         let _ = (provider_id, response);
-        Err(unsupported(
+        Err(Error::unsupported(
             self.id(),
             self.region(),
             Operation::CancelPayout,
@@ -224,11 +240,6 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     fn callback_refusal(&self) -> CallbackReply {
         CallbackReply::unauthorized()
     }
-}
-
-/// The [`Error::Unsupported`] for `operation`.
-pub fn unsupported(provider: &str, region: &str, operation: Operation) -> Error {
-    Error::unsupported(provider, region, operation)
 }
 
 /// A [`PayoutProtocol`] on an [`HttpTransport`]: a complete

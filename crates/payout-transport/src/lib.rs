@@ -19,7 +19,7 @@ pub use client::{
     AuditEvent, AuditHook, HeaderList, HttpTransport, Idempotency, RequestUrl, RetryPolicy,
     TransportConfig, WireRequest, WireResponse,
 };
-pub use connector::{unsupported, Connector, PayoutProtocol};
+pub use connector::{Connector, PayoutProtocol};
 pub use payout_core::Secret;
 
 // Foreign types of this crate's public signatures, so that users need no
