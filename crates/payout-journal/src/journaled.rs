@@ -227,6 +227,8 @@ pub struct Journaled {
     /// Provider requests that may be in flight
     /// ([`JournaledOptions::requests_in_flight`]).
     provider_slots: Option<Arc<Semaphore>>,
+    /// [`outcome::may_resend_same_trade_no`], read once.
+    may_resend: bool,
 }
 
 /// How often a write of a create's answer is retried when the database
@@ -256,6 +258,7 @@ impl Journaled {
         options: JournaledOptions,
     ) -> Self {
         let scope = Scope::new(provider.id(), account, provider.region());
+        let may_resend = outcome::may_resend_same_trade_no(&*provider);
         let owner = options
             .owner
             .unwrap_or_else(|| format!("pid{}-{:08x}", std::process::id(), fastrand::u32(..)));
@@ -269,6 +272,7 @@ impl Journaled {
             provider_slots: options
                 .requests_in_flight
                 .map(|n| Arc::new(Semaphore::new(n.max(1)))),
+            may_resend,
         }
     }
 
@@ -280,6 +284,23 @@ impl Journaled {
             Some(slots) => slots.acquire().await.ok(),
             None => None,
         }
+    }
+
+    /// Queries a journaled payout (in a provider slot) and reads the answer
+    /// as the journal's event (`None`: no answer).
+    pub(crate) async fn query(
+        &self,
+        trade_no: &TradeNo,
+    ) -> (Result<PayoutStatus, Error>, Option<Event>) {
+        let result = {
+            let _slot = self.provider_slot().await;
+            self.provider.query_payout(trade_no).await
+        };
+        let event = match outcome::query_reading(&result, self.may_resend) {
+            QueryReading::Event(event) => Some(event),
+            QueryReading::NoAnswer => None,
+        };
+        (result, event)
     }
 
     /// The wrapped provider.
@@ -488,15 +509,7 @@ impl Journaled {
     async fn resolve_record(&self, row: PayoutRecord) -> Result<Resolved, JournalError> {
         let trade_no = TradeNo::new(row.trade_no.as_str())
             .map_err(|_| JournalError::corrupt("stored trade number is invalid"))?;
-        let result = {
-            let _slot = self.provider_slot().await;
-            self.provider.query_payout(&trade_no).await
-        };
-        let may_resend = outcome::may_resend_same_trade_no(&*self.provider);
-        let event = match outcome::query_reading(&result, may_resend) {
-            QueryReading::Event(event) => Some(event),
-            QueryReading::NoAnswer => None,
-        };
+        let (result, event) = self.query(&trade_no).await;
         // No owner: "not found" is ignored while anyone holds a lease on it.
         let book = Bookkeeping {
             queried: true,

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use crate::error::JournalError;
 use crate::journaled::Journaled;
-use crate::outcome::{self, QueryReading};
+use crate::outcome;
 use crate::record::{self, Counts, PayoutRecord};
 use crate::store::{Bookkeeping, Claim, LeaseChange, RecoveryWalk};
 use crate::transition::Effect;
@@ -294,12 +294,7 @@ impl Journaled {
                 ..RowOutcome::default()
             });
         };
-        let result = self.provider().query_payout(&trade_no).await;
-        let may_resend = outcome::may_resend_same_trade_no(&**self.provider());
-        let event = match outcome::query_reading(&result, may_resend) {
-            QueryReading::Event(event) => Some(event),
-            QueryReading::NoAnswer => None,
-        };
+        let (result, event) = self.query(&trade_no).await;
         book.error = result.as_ref().err().map(outcome::error_text);
         let applied = self.journal().update(row, event.as_ref(), &book).await?;
         tracing::debug!(provider = %self.scope().provider, trade_no = %trade_no, state = %applied.record.state, "payout queried");

@@ -224,14 +224,7 @@ macro_rules! execute {
             let writes: &[&Write] = $writes;
             let mut results: Vec<Option<Written>> = writes.iter().map(|_| None).collect();
             for round in rounds(writes) {
-                let inserts: Vec<(usize, &NewRow)> = round
-                    .iter()
-                    .filter_map(|&i| match writes[i] {
-                        Write::Insert(row) => Some((i, row)),
-                        Write::Update(_) => None,
-                    })
-                    .collect();
-                for chunk in size_classes(&inserts) {
+                for chunk in size_classes(&round.inserts) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_INTO);
                     query.push_values(chunk, |mut values, (_, row)| {
                         values
@@ -271,14 +264,7 @@ macro_rules! execute {
                         results[i].get_or_insert(Written::Inserted(None));
                     }
                 }
-                let changes: Vec<(usize, &RowChange)> = round
-                    .iter()
-                    .filter_map(|&i| match writes[i] {
-                        Write::Update(change) => Some((i, change)),
-                        Write::Insert(_) => None,
-                    })
-                    .collect();
-                for chunk in size_classes(&changes) {
+                for chunk in size_classes(&round.changes) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(sql::UPDATE_WITH);
                     query.push_values(chunk, |mut values, (_, change)| {
                         values
@@ -360,22 +346,32 @@ enum RowKey<'a> {
     Id(i64),
 }
 
+/// The writes of one round, by kind, each with its index in the batch.
+#[derive(Default)]
+struct Round<'a> {
+    inserts: Vec<(usize, &'a NewRow)>,
+    changes: Vec<(usize, &'a RowChange)>,
+}
+
 /// Splits `writes` into rounds in which each row is written at most once,
 /// keeping the order of the writes of one row: the n-th write of a row
-/// goes into round n. Returns the indices of each round's writes.
-fn rounds(writes: &[&Write]) -> Vec<Vec<usize>> {
-    let mut seen: HashMap<RowKey<'_>, usize> = HashMap::with_capacity(writes.len());
-    let mut rounds: Vec<Vec<usize>> = Vec::new();
-    for (i, write) in writes.iter().enumerate() {
+/// goes into round n.
+fn rounds<'a>(writes: &[&'a Write]) -> Vec<Round<'a>> {
+    let mut seen: HashMap<RowKey<'a>, usize> = HashMap::with_capacity(writes.len());
+    let mut rounds: Vec<Round<'a>> = Vec::new();
+    for (i, &write) in writes.iter().enumerate() {
         let key = match write {
             Write::Insert(row) => RowKey::New(&row.provider, &row.account, &row.trade_no),
             Write::Update(change) => RowKey::Id(change.id),
         };
         let n = seen.entry(key).or_insert(0);
         if rounds.len() <= *n {
-            rounds.push(Vec::new());
+            rounds.push(Round::default());
         }
-        rounds[*n].push(i);
+        match write {
+            Write::Insert(row) => rounds[*n].inserts.push((i, row)),
+            Write::Update(change) => rounds[*n].changes.push((i, change)),
+        }
         *n += 1;
     }
     rounds
