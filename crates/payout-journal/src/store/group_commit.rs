@@ -5,6 +5,11 @@
 //! still waits until its own write is durable: nothing is acknowledged
 //! before its commit, exactly as with one commit per write.
 //!
+//! - The statements: SQLite runs a multi-row `VALUES` statement per
+//!   power-of-two size class (each shape prepared once); PostgreSQL runs one
+//!   statement whatever the number of rows, each column bound as an array
+//!   (`UNNEST`), so the server parses and plans two shapes, not one per
+//!   size, and binds a dozen parameters instead of thousands.
 //! - One write waiting alone is executed as its own statement (no
 //!   `BEGIN`/`COMMIT` round trips), so a quiet journal pays no latency for
 //!   the batching.
@@ -22,7 +27,7 @@
 //!   stop when the last handle of the journal is dropped. A journal used
 //!   after that runtime has shut down reports a closed pool.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -31,7 +36,7 @@ use super::sql;
 use crate::error::JournalError;
 
 /// Most writes committed in one transaction.
-const MAX_BATCH: usize = 256;
+pub(crate) const MAX_BATCH: usize = 256;
 
 /// Writes that may wait for a writer before callers wait to enqueue.
 const QUEUE_DEPTH: usize = 4 * MAX_BATCH;
@@ -55,6 +60,13 @@ pub(crate) struct NewRow {
     pub now_ms: i64,
     pub lease_owner: Option<String>,
     pub lease_until_ms: Option<i64>,
+}
+
+impl NewRow {
+    /// Its row's key.
+    fn key(&self) -> RowKey<'_> {
+        RowKey::New(&self.provider, &self.account, &self.trade_no)
+    }
 }
 
 /// Every mutable column of a row, written if the row is still at
@@ -213,19 +225,69 @@ async fn commit(pool: &WritePool, batch: &mut Vec<Pending>) {
     }
 }
 
-/// Runs `$writes` (`&[&Write]`) on the executor `$ex` (a pool, or
-/// `&mut *transaction`) of database `$db`: per round (see [`rounds`]), one
-/// multi-row insert and one multi-row compare-and-set per size class.
-/// Evaluates to `Result<Vec<Written>, JournalError>`, in the order of the
-/// writes.
-macro_rules! execute {
-    ($db:ty, $ex:expr, $writes:expr) => {
-        async {
-            let writes: &[&Write] = $writes;
-            let mut results: Vec<Option<Written>> = writes.iter().map(|_| None).collect();
-            for round in rounds(writes) {
-                for chunk in size_classes(&round.inserts) {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_INTO);
+/// Runs `writes` on `conn`, round by round (see [`rounds`]): per round one
+/// multi-row insert and one multi-row compare-and-set (SQLite: one per
+/// size class). Returns what each write did, in the order of the writes.
+async fn execute(conn: &mut Conn<'_>, writes: &[&Write]) -> Result<Vec<Written>, JournalError> {
+    let mut results: Vec<Option<Written>> = writes.iter().map(|_| None).collect();
+    for round in rounds(writes) {
+        if !round.inserts.is_empty() {
+            let inserted = conn
+                .insert(&round.inserts)
+                .await
+                .map_err(JournalError::db("journaling a payout"))?;
+            let mine: HashMap<RowKey<'_>, usize> = round
+                .inserts
+                .iter()
+                .map(|&(i, row)| (row.key(), i))
+                .collect();
+            for (id, provider, account, trade_no) in &inserted {
+                if let Some(&i) = mine.get(&RowKey::New(provider, account, trade_no)) {
+                    results[i] = Some(Written::Inserted(Some(*id)));
+                }
+            }
+            for &(i, _) in &round.inserts {
+                results[i].get_or_insert(Written::Inserted(None));
+            }
+        }
+        if !round.changes.is_empty() {
+            let written: HashSet<i64> = conn
+                .change(&round.changes)
+                .await
+                .map_err(JournalError::db("recording a payout's change"))?
+                .into_iter()
+                .collect();
+            for &(i, change) in &round.changes {
+                results[i] = Some(Written::Updated(written.contains(&change.id)));
+            }
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.ok_or_else(mismatch))
+        .collect()
+}
+
+/// The keys of the rows a multi-row insert wrote, with their new ids.
+type InsertedKeys = Vec<(i64, String, String, String)>;
+
+/// A connection a writer runs its statements on.
+enum Conn<'c> {
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'c mut sqlx::SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Postgres(&'c mut sqlx::PgConnection),
+}
+
+impl Conn<'_> {
+    /// Inserts `rows` (skipping taken keys); returns the rows written.
+    async fn insert(&mut self, rows: &[(usize, &NewRow)]) -> Result<InsertedKeys, sqlx::Error> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(conn) => {
+                let mut inserted = Vec::with_capacity(rows.len());
+                for chunk in size_classes(rows) {
+                    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(sql::INSERT_INTO);
                     query.push_values(chunk, |mut values, (_, row)| {
                         values
                             .push_bind(row.provider.as_str())
@@ -245,27 +307,49 @@ macro_rules! execute {
                             .push_bind(0i64);
                     });
                     query.push(sql::INSERT_RETURNING);
-                    let inserted: Vec<(i64, String, String, String)> = query
-                        .build_query_as()
-                        .fetch_all($ex)
-                        .await
-                        .map_err(JournalError::db("journaling a payout"))?;
-                    for (id, provider, account, trade_no) in &inserted {
-                        let mine = chunk.iter().find(|(_, new)| {
-                            &new.provider == provider
-                                && &new.account == account
-                                && &new.trade_no == trade_no
-                        });
-                        if let Some(&(i, _)) = mine {
-                            results[i] = Some(Written::Inserted(Some(*id)));
-                        }
-                    }
-                    for &(i, _) in chunk {
-                        results[i].get_or_insert(Written::Inserted(None));
-                    }
+                    inserted.extend(query.build_query_as().fetch_all(&mut **conn).await?);
                 }
-                for chunk in size_classes(&round.changes) {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(sql::UPDATE_WITH);
+                Ok(inserted)
+            }
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(conn) => {
+                let column =
+                    |f: fn(&NewRow) -> &str| rows.iter().map(|(_, r)| f(r)).collect::<Vec<_>>();
+                sqlx::query_as(sql::INSERT_UNNEST_POSTGRES)
+                    .bind(column(|r| &r.provider))
+                    .bind(column(|r| &r.account))
+                    .bind(column(|r| &r.region))
+                    .bind(column(|r| &r.trade_no))
+                    .bind(column(|r| &r.order_json))
+                    .bind(column(|r| &r.amount))
+                    .bind(column(|r| r.state))
+                    .bind(rows.iter().map(|(_, r)| r.attempts).collect::<Vec<_>>())
+                    .bind(rows.iter().map(|(_, r)| r.now_ms).collect::<Vec<_>>())
+                    .bind(
+                        rows.iter()
+                            .map(|(_, r)| r.lease_owner.as_deref())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(
+                        rows.iter()
+                            .map(|(_, r)| r.lease_until_ms)
+                            .collect::<Vec<_>>(),
+                    )
+                    .fetch_all(&mut **conn)
+                    .await
+            }
+        }
+    }
+
+    /// Writes `changes` (compare-and-set); returns the ids of the rows
+    /// written.
+    async fn change(&mut self, changes: &[(usize, &RowChange)]) -> Result<Vec<i64>, sqlx::Error> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(conn) => {
+                let mut written = Vec::with_capacity(changes.len());
+                for chunk in size_classes(changes) {
+                    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(sql::UPDATE_WITH);
                     query.push_values(chunk, |mut values, (_, change)| {
                         values
                             .push_bind(change.id)
@@ -283,32 +367,63 @@ macro_rules! execute {
                             .push_bind(change.last_error.as_deref());
                     });
                     query.push(sql::UPDATE_SET);
-                    let written: Vec<i64> = query
-                        .build_query_scalar()
-                        .fetch_all($ex)
-                        .await
-                        .map_err(JournalError::db("recording a payout's change"))?;
-                    for &(i, change) in chunk {
-                        results[i] = Some(Written::Updated(written.contains(&change.id)));
-                    }
+                    written.extend(
+                        query
+                            .build_query_scalar::<i64>()
+                            .fetch_all(&mut **conn)
+                            .await?,
+                    );
                 }
+                Ok(written)
             }
-            results
-                .into_iter()
-                .map(|r| r.ok_or_else(mismatch))
-                .collect::<Result<Vec<Written>, JournalError>>()
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(conn) => {
+                let ints = |f: fn(&RowChange) -> i64| {
+                    changes.iter().map(|(_, c)| f(c)).collect::<Vec<_>>()
+                };
+                let texts = |f: fn(&RowChange) -> Option<&str>| {
+                    changes.iter().map(|(_, c)| f(c)).collect::<Vec<_>>()
+                };
+                sqlx::query_scalar(sql::UPDATE_UNNEST_POSTGRES)
+                    .bind(ints(|c| c.id))
+                    .bind(ints(|c| c.version))
+                    .bind(changes.iter().map(|(_, c)| c.state).collect::<Vec<_>>())
+                    .bind(texts(|c| c.provider_status.as_deref()))
+                    .bind(texts(|c| c.platform_trade_no.as_deref()))
+                    .bind(texts(|c| c.conflict.as_deref()))
+                    .bind(ints(|c| c.attempts))
+                    .bind(ints(|c| c.queries))
+                    .bind(ints(|c| c.updated_at_ms))
+                    .bind(texts(|c| c.lease_owner.as_deref()))
+                    .bind(
+                        changes
+                            .iter()
+                            .map(|(_, c)| c.lease_until_ms)
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(ints(|c| c.next_query_at_ms))
+                    .bind(texts(|c| c.last_error.as_deref()))
+                    .fetch_all(&mut **conn)
+                    .await
+            }
         }
-        .await
-    };
+    }
 }
 
 /// One write in its own statement (its own transaction).
 async fn alone(pool: &WritePool, write: &Write) -> Result<Written, JournalError> {
+    let acquire = JournalError::db("taking a journal connection");
     let mut results = match pool {
         #[cfg(feature = "sqlite")]
-        WritePool::Sqlite(pool) => execute!(sqlx::Sqlite, pool, &[write]),
+        WritePool::Sqlite(pool) => {
+            let mut conn = pool.acquire().await.map_err(acquire)?;
+            execute(&mut Conn::Sqlite(&mut conn), &[write]).await
+        }
         #[cfg(feature = "postgres")]
-        WritePool::Postgres(pool) => execute!(sqlx::Postgres, pool, &[write]),
+        WritePool::Postgres(pool) => {
+            let mut conn = pool.acquire().await.map_err(acquire)?;
+            execute(&mut Conn::Postgres(&mut conn), &[write]).await
+        }
     }?;
     results.pop().ok_or_else(mismatch)
 }
@@ -325,14 +440,14 @@ async fn in_one_transaction(
         WritePool::Sqlite(pool) => {
             // Take the write lock at once: no reader upgrade mid-batch.
             let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(begin)?;
-            let results = execute!(sqlx::Sqlite, &mut *tx, writes)?;
+            let results = execute(&mut Conn::Sqlite(&mut tx), writes).await?;
             tx.commit().await.map_err(done)?;
             Ok(results)
         }
         #[cfg(feature = "postgres")]
         WritePool::Postgres(pool) => {
             let mut tx = pool.begin().await.map_err(begin)?;
-            let results = execute!(sqlx::Postgres, &mut *tx, writes)?;
+            let results = execute(&mut Conn::Postgres(&mut tx), writes).await?;
             tx.commit().await.map_err(done)?;
             Ok(results)
         }
@@ -361,7 +476,7 @@ fn rounds<'a>(writes: &[&'a Write]) -> Vec<Round<'a>> {
     let mut rounds: Vec<Round<'a>> = Vec::new();
     for (i, &write) in writes.iter().enumerate() {
         let key = match write {
-            Write::Insert(row) => RowKey::New(&row.provider, &row.account, &row.trade_no),
+            Write::Insert(row) => row.key(),
             Write::Update(change) => RowKey::Id(change.id),
         };
         let n = seen.entry(key).or_insert(0);
@@ -377,6 +492,7 @@ fn rounds<'a>(writes: &[&'a Write]) -> Vec<Round<'a>> {
     rounds
 }
 
+#[cfg(feature = "sqlite")]
 /// `items` in slices whose lengths are powers of two, largest first, so a
 /// statement's text takes one of a few shapes (each prepared once per
 /// connection, then reused).

@@ -884,6 +884,14 @@ fn next_row(
     (next, effect)
 }
 
+/// Rows (and statement ends) SQLite's worker thread hands back before it
+/// waits for the caller to take them: a group commit's largest statement
+/// returns [`group_commit::MAX_BATCH`] rows and runs without a pause
+/// (sqlx's default is 50, which makes the worker thread stop and wait for
+/// the writer task mid-statement).
+#[cfg(feature = "sqlite")]
+const ROW_BUFFER: usize = 2 * group_commit::MAX_BATCH;
+
 #[cfg(feature = "sqlite")]
 async fn open_sqlite(
     path: &std::path::Path,
@@ -908,6 +916,7 @@ async fn open_sqlite(
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(options.busy_timeout)
+        .row_buffer_size(ROW_BUFFER)
         .disable_statement_logging();
     let write = SqlitePoolOptions::new()
         .max_connections(1)

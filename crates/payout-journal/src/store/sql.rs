@@ -45,15 +45,35 @@ macro_rules! claimable {
     };
 }
 
-/// A multi-row insert: this, a `VALUES` list of tuples, then
+/// A multi-row insert on SQLite: this, a `VALUES` list of tuples, then
 /// [`INSERT_RETURNING`]. A row whose key is taken is skipped.
+#[cfg(feature = "sqlite")]
 pub(crate) const INSERT_INTO: &str = "INSERT INTO journal_payouts (provider, account, region, \
      trade_no, order_json, amount, state, attempts, queries, created_at, updated_at, \
      lease_owner, lease_until, next_query_at, version) ";
 
 /// The end of [`INSERT_INTO`]: the keys and ids of the rows inserted come
 /// back (the rest of each row is what was written).
+#[cfg(feature = "sqlite")]
 pub(crate) const INSERT_RETURNING: &str = " ON CONFLICT (provider, account, trade_no) DO NOTHING \
+     RETURNING id, provider, account, trade_no";
+
+/// A multi-row insert on PostgreSQL, one statement for any number of rows:
+/// each column comes as an array (`$1` provider, `$2` account, `$3` region,
+/// `$4` trade number, `$5` order, `$6` amount, `$7` state, `$8` attempts,
+/// `$9` now, `$10` lease owner, `$11` lease until). A row whose key is
+/// taken is skipped; the keys and ids of the rows inserted come back.
+#[cfg(feature = "postgres")]
+pub(crate) const INSERT_UNNEST_POSTGRES: &str = "INSERT INTO journal_payouts (provider, account, \
+     region, trade_no, order_json, amount, state, attempts, queries, created_at, updated_at, \
+     lease_owner, lease_until, next_query_at, version) \
+     SELECT n_provider, n_account, n_region, n_trade_no, n_order_json, n_amount, n_state, \
+     n_attempts, 0, n_now, n_now, n_lease_owner, n_lease_until, n_now, 0 \
+     FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+     $7::text[], $8::int8[], $9::int8[], $10::text[], $11::int8[]) \
+     AS n (n_provider, n_account, n_region, n_trade_no, n_order_json, n_amount, n_state, \
+     n_attempts, n_now, n_lease_owner, n_lease_until) \
+     ON CONFLICT (provider, account, trade_no) DO NOTHING \
      RETURNING id, provider, account, trade_no";
 
 pub(crate) const BY_KEY: &str = concat!(
@@ -65,21 +85,38 @@ pub(crate) const BY_KEY: &str = concat!(
 pub(crate) const BY_ID: &str =
     concat!("SELECT ", columns!(), " FROM journal_payouts WHERE id = $1");
 
-/// A multi-row compare-and-set: this, a `VALUES` list of
+/// A multi-row compare-and-set on SQLite: this, a `VALUES` list of
 /// tuples, then [`UPDATE_SET`]. Each row's every mutable
 /// column is written if the row is still at the version read; the ids of
 /// the rows written come back.
+#[cfg(feature = "sqlite")]
 pub(crate) const UPDATE_WITH: &str = "WITH changes (c_id, c_version, c_state, \
      c_provider_status, c_platform_trade_no, c_conflict, c_attempts, c_queries, c_updated_at, \
      c_lease_owner, c_lease_until, c_next_query_at, c_last_error) AS (";
 
 /// The end of [`UPDATE_WITH`].
+#[cfg(feature = "sqlite")]
 pub(crate) const UPDATE_SET: &str = ") UPDATE journal_payouts SET state = c_state, \
      provider_status = c_provider_status, platform_trade_no = c_platform_trade_no, \
      conflict = c_conflict, attempts = c_attempts, queries = c_queries, \
      updated_at = c_updated_at, lease_owner = c_lease_owner, lease_until = c_lease_until, \
      next_query_at = c_next_query_at, last_error = c_last_error, version = version + 1 \
      FROM changes WHERE id = c_id AND version = c_version RETURNING id";
+
+/// A multi-row compare-and-set on PostgreSQL, one statement for any number
+/// of rows: the columns of [`UPDATE_WITH`] come as arrays, in its order.
+#[cfg(feature = "postgres")]
+pub(crate) const UPDATE_UNNEST_POSTGRES: &str = "UPDATE journal_payouts SET state = c_state, \
+     provider_status = c_provider_status, platform_trade_no = c_platform_trade_no, \
+     conflict = c_conflict, attempts = c_attempts, queries = c_queries, \
+     updated_at = c_updated_at, lease_owner = c_lease_owner, lease_until = c_lease_until, \
+     next_query_at = c_next_query_at, last_error = c_last_error, version = version + 1 \
+     FROM UNNEST($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], \
+     $7::int8[], $8::int8[], $9::int8[], $10::text[], $11::int8[], $12::int8[], $13::text[]) \
+     AS c (c_id, c_version, c_state, c_provider_status, c_platform_trade_no, c_conflict, \
+     c_attempts, c_queries, c_updated_at, c_lease_owner, c_lease_until, c_next_query_at, \
+     c_last_error) \
+     WHERE id = c_id AND version = c_version RETURNING id";
 
 /// A claim on SQLite: `$1` owner, `$2` lease until; see [`claimable!`] for
 /// the rest.
