@@ -2,7 +2,10 @@
 //! concurrency 64 against the simulator (in a child process), plain
 //! (`provider.create_payout`) and journaled (`Journaled::submit`: a durable
 //! commit before the request, another for the answer), side by side in
-//! alternating rounds, on SQLite and on PostgreSQL.
+//! alternating rounds, on SQLite and on PostgreSQL. Each side's CPU time
+//! per payout is printed too (this process, the simulator, the rest of the
+//! machine: the database server), and how much of the machine stood idle:
+//! the ratio is bounded by the CPU one payout costs on each side.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +14,7 @@ use payout_journal::{JournalState, Journaled, JournaledOptions, SUBMITS_PER_REQU
 
 use crate::child::SimProcess;
 use crate::journals::{self, drive, Backend, FreshJournal, ACCOUNT};
+use crate::proc_stat;
 
 /// Creates in flight at once.
 const CONCURRENCY: usize = 64;
@@ -31,11 +35,15 @@ pub async fn run(quick: bool) -> Result<(), String> {
         ));
         let name = backend.name();
         let (mut plain_time, mut journaled_time) = (Duration::ZERO, Duration::ZERO);
+        // Per side: CPU time of this process, of the simulator, of the
+        // whole machine (busy, idle).
+        let mut cpu = [Cpu::default(), Cpu::default()];
         let mut done = 0;
         // Round 0 warms both sides up and is not counted.
         for round in 0..=rounds {
             for side in if round % 2 == 0 { [0, 1] } else { [1, 0] } {
                 let tag = format!("{}{}{round}", &name[..1], ["p", "j"][side]);
+                let before = Cpu::now(&sim);
                 let driven = if side == 0 {
                     let p = provider.clone();
                     drive(per_round, CONCURRENCY, move |i| {
@@ -62,6 +70,7 @@ pub async fn run(quick: bool) -> Result<(), String> {
                 };
                 driven.check(&format!("{name} round {round}"), per_round)?;
                 if round > 0 {
+                    cpu[side].add(&before, &Cpu::now(&sim));
                     if side == 0 {
                         plain_time += driven.elapsed;
                     } else {
@@ -82,10 +91,58 @@ pub async fn run(quick: bool) -> Result<(), String> {
         );
         println!("journal {name} plain c64 throughput = {plain:.0}/s");
         println!("journal {name} journaled c64 throughput = {with_journal:.0}/s");
+        for (side, cpu) in ["plain", "journaled"].iter().zip(&cpu) {
+            println!("{name} {side}: {}", cpu.per_payout(done));
+        }
         println!(
             "journal {name} ratio c64 throughput journaled/plain = {:.3}",
             with_journal / plain
         );
     }
     Ok(())
+}
+
+/// CPU time spent (or read at one moment): this process, the simulator,
+/// and the machine's busy and idle time (every process, the database
+/// server included).
+#[derive(Default)]
+struct Cpu {
+    client: Duration,
+    sim: Duration,
+    busy: Duration,
+    idle: Duration,
+}
+
+impl Cpu {
+    /// The counters now.
+    fn now(sim: &SimProcess) -> Self {
+        let (busy, idle) = proc_stat::machine_cpu_time().unwrap_or_default();
+        Self {
+            client: proc_stat::own_cpu_time().unwrap_or_default(),
+            sim: sim.cpu_time().unwrap_or_default(),
+            busy,
+            idle,
+        }
+    }
+
+    /// Adds the time spent between `before` and `after`.
+    fn add(&mut self, before: &Self, after: &Self) {
+        self.client += after.client.saturating_sub(before.client);
+        self.sim += after.sim.saturating_sub(before.sim);
+        self.busy += after.busy.saturating_sub(before.busy);
+        self.idle += after.idle.saturating_sub(before.idle);
+    }
+
+    /// The CPU time per payout, for `n` payouts.
+    fn per_payout(&self, n: usize) -> String {
+        let us = |d: Duration| d.as_micros() as f64 / n.max(1) as f64;
+        format!(
+            "CPU per payout {:.0} us (client {:.0}, simulator {:.0}, other {:.0}); machine idle {:.0}%",
+            us(self.busy),
+            us(self.client),
+            us(self.sim),
+            us(self.busy.saturating_sub(self.client + self.sim)),
+            100.0 * self.idle.as_secs_f64() / (self.busy + self.idle).as_secs_f64().max(1e-9),
+        )
+    }
 }

@@ -33,3 +33,24 @@ pub fn memory_kib(field: &str) -> Option<u64> {
         value.split_whitespace().next()?.parse().ok()
     })
 }
+
+/// The machine's CPU time since boot from `/proc/stat`, all cores
+/// together: `(busy, idle)` (idle includes waiting for I/O).
+pub fn machine_cpu_time() -> Option<(Duration, Duration)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().next()?.strip_prefix("cpu ")?;
+    let ticks: Vec<u64> = line
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // user nice system idle iowait irq softirq steal (guest time is
+    // already counted in user).
+    let busy: u64 = [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| ticks.get(i))
+        .sum();
+    let idle: u64 = [3, 4].iter().filter_map(|&i| ticks.get(i)).sum();
+    let ms = |t: u64| Duration::from_millis(t * 1000 / TICKS_PER_SECOND);
+    Some((ms(busy), ms(idle)))
+}
