@@ -126,8 +126,10 @@ impl SimHandle {
         self.shared.total(endpoint)
     }
 
-    /// Registers the scenario of a trade number, replacing what its
-    /// suffixes say. Applies to requests arriving from now on.
+    /// Registers the scenario of a trade number (or Xendit reference),
+    /// replacing what its suffixes say. Applies to requests arriving from
+    /// now on. On Xendit its faults and duplicate webhook apply, and the
+    /// outcome still follows the account number.
     pub fn set_scenario(&self, trade_no: impl Into<String>, scenario: Scenario) {
         self.shared.set_scenario(trade_no.into(), scenario);
     }

@@ -103,18 +103,21 @@ impl Shared {
 
     /// The scenario of a trade number: registered, else read from its suffixes.
     pub(crate) fn scenario(&self, trade_no: &str) -> Scenario {
-        if self.any_scenario.load(Ordering::Acquire) {
-            let registered = self
-                .scenarios
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get(trade_no)
-                .cloned();
-            if let Some(s) = registered {
-                return s;
-            }
+        self.registered_scenario(trade_no)
+            .unwrap_or_else(|| Scenario::from_trade_no(trade_no))
+    }
+
+    /// The scenario registered for a trade number (or Xendit reference) with
+    /// [`crate::SimHandle::set_scenario`], if any.
+    pub(crate) fn registered_scenario(&self, trade_no: &str) -> Option<Scenario> {
+        if !self.any_scenario.load(Ordering::Acquire) {
+            return None;
         }
-        Scenario::from_trade_no(trade_no)
+        self.scenarios
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(trade_no)
+            .cloned()
     }
 
     pub(crate) fn set_scenario(&self, trade_no: String, scenario: Scenario) {

@@ -37,7 +37,11 @@
 //!   retried on Xendit's schedule (scalable); `_DUP` delivers twice.
 //! - **Faults** by reference suffix, as on the platform ([`crate::Fault`]):
 //!   `_SLOW`, `_DROP`, `_RESET`, `_502`, `_500`, `_TRUNC`, `_HUGE`. A
-//!   faulted create still creates its payout.
+//!   faulted create still creates its payout. A scenario registered with
+//!   [`crate::SimHandle::set_scenario`] under the reference replaces the
+//!   suffix reading: its create fault, its query fault (lookups by
+//!   reference, within its [`crate::FaultScope`]) and its duplicate
+//!   webhook apply; the outcome still follows the account number.
 //! - **Rate limit** (off by default, [`RateLimit`]): `429
 //!   RATE_LIMIT_EXCEEDED` and the `Rate-Limit-*` headers.
 //!

@@ -18,7 +18,7 @@ use super::validate::{self, NewPayout};
 use super::{auth, lifecycle, wire, XenditEndpoint, XenditState};
 use crate::faults::{self, Fault, Wire};
 use crate::protocol::Protocol;
-use crate::scenario::read_suffixes;
+use crate::scenario::{read_suffixes, Scenario};
 use crate::shared::Shared;
 use payout_transport::json::JsonWriter;
 
@@ -132,6 +132,19 @@ impl Marks {
         });
         m
     }
+
+    /// What a scenario registered with [`crate::SimHandle::set_scenario`]
+    /// asks of a create: its create fault (one Xendit has) and a duplicate
+    /// webhook. The outcome still follows the account number.
+    fn of_scenario(scenario: &Scenario) -> Self {
+        Self {
+            fault: scenario
+                .create_fault
+                .filter(|f| f.applies_to(Protocol::Xendit)),
+            duplicate: scenario.duplicate_callback,
+            reverse: false,
+        }
+    }
 }
 
 /// Answers every request below `/xendit`.
@@ -241,7 +254,9 @@ async fn create(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let marks = Marks::of(&reference);
+    let marks = shared
+        .registered_scenario(&reference)
+        .map_or_else(|| Marks::of(&reference), |s| Marks::of_scenario(&s));
     let checked = validate::create(&fields);
     let placed = place(
         &shared.xendit,
@@ -416,24 +431,33 @@ async fn list(shared: &Arc<Shared>, for_user: Option<&str>, query: &str) -> Resp
         match scope.and_then(|s| {
             let r = s.references.get_mut(reference)?;
             r.lists = r.lists.saturating_add(1);
-            let indices = r.payouts.clone();
-            Some((s, indices))
+            let (indices, nth) = (r.payouts.clone(), r.lists);
+            Some((s, indices, nth))
         }) {
-            None => Ok((wire::list(&[], false, ""), false)),
-            Some((scope, indices)) => {
+            None => Ok((wire::list(&[], false, ""), false, 1)),
+            Some((scope, indices, nth)) => {
                 page(&scope.payouts, &indices, &params, limit).map(|(items, more)| {
                     let body = wire::list(&items, more, x.business_id(for_user));
-                    (body, !items.is_empty())
+                    (body, !items.is_empty(), nth)
                 })
             }
         }
     };
-    let (body, held) = match result {
-        Ok((body, held)) => (body, held),
+    let (body, held, nth) = match result {
+        Ok(found) => found,
         Err(e) => return e.into_response(),
     };
-    // A reference's fault hits its lookups only while it has no payout.
-    let fault = Marks::of(reference).fault.filter(|_| !held);
+    let fault = match shared.registered_scenario(reference) {
+        // A registered query fault hits the lookups its scope names
+        // (lookups are counted once the reference has a payout; before,
+        // each is the first).
+        Some(s) => s
+            .query_fault
+            .filter(|(f, scope)| f.applies_to(Protocol::Xendit) && scope.hits(nth, held))
+            .map(|(f, _)| f),
+        // A reference's fault hits its lookups only while it has no payout.
+        None => Marks::of(reference).fault.filter(|_| !held),
+    };
     faults::answer(shared, Wire::Xendit, fault, StatusCode::OK, body, reference).await
 }
 

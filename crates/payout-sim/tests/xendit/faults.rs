@@ -79,3 +79,32 @@ async fn lookups_are_faulted_until_a_payout_exists_and_platform_codes_are_not_fa
     let a = c.create("G-3_8000", &idr("G-3_8000")).await;
     assert_eq!(a.status, 200);
 }
+
+#[tokio::test]
+async fn a_registered_scenario_replaces_the_suffix_reading() {
+    use payout_sim::{Fault, FaultScope, Scenario};
+    let sim = start(xendit()).await;
+    let c = Client::new(&sim);
+    // A plain reference, faulted by registration: the create answers 502
+    // but places its payout; only the first lookup after it is faulted.
+    sim.set_scenario(
+        "R-1",
+        Scenario::succeed()
+            .create_fault(Fault::BadGateway)
+            .query_fault(Fault::BadGateway, FaultScope::First(1)),
+    );
+    let a = c.create("R-1", &idr("R-1")).await;
+    assert_eq!(a.status, 502);
+    assert_eq!(sim.xendit_payout_count("R-1"), 1);
+    assert_eq!(c.list("reference_id=R-1").await.status, 502);
+    let l = c.list("reference_id=R-1").await;
+    assert_eq!(l.status, 200);
+    assert_eq!(l.json["data"].as_array().unwrap().len(), 1);
+    // A suffixed reference registered without faults is served plainly:
+    // the registration replaces what the suffix says.
+    sim.set_scenario("R-2_502", Scenario::succeed());
+    assert_eq!(c.create("R-2_502", &idr("R-2_502")).await.status, 200);
+    // A create-only fault leaves the lookups of an unplaced reference alone.
+    sim.set_scenario("R-3", Scenario::succeed().create_fault(Fault::Slow));
+    assert_eq!(c.list("reference_id=R-3").await.status, 200);
+}

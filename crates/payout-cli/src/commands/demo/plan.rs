@@ -47,14 +47,10 @@ impl Kind {
             (Kind::Processing, false) => ("_PROC", None),
             (Kind::Processing, true) => ("", Some("131313")),
             (Kind::Undocumented, false) => ("_UNDOC", None),
-            // Xendit's simulator reads faults from the reference only, and
-            // faults the lookups of a reference it holds no payout for: a
-            // faulted create that never reached it (in flight when process
-            // 1 dies) could never be resolved. Its faults are covered by
-            // the conformance suite; here they are plain payouts.
-            (Kind::SlowCreate | Kind::GatewayCreate, true) => ("", None),
-            (Kind::SlowCreate, false) => ("_SLOW", None),
-            (Kind::GatewayCreate, false) => ("_502", None),
+            // The run registers these as create-only faults on every lane
+            // (see `run::run`); the suffix names them in the output.
+            (Kind::SlowCreate, _) => ("_SLOW", None),
+            (Kind::GatewayCreate, _) => ("_502", None),
         }
     }
 

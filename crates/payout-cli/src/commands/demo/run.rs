@@ -360,10 +360,10 @@ pub async fn run(count: u32, concurrency: u32, bar: &ProgressBar) -> Result<Outc
             Scenario::succeed().query_fault(Fault::BadGateway, FaultScope::First(1)),
         );
     }
-    // Faulted creates fault the create only: a payout whose create never
-    // reached the simulator (in flight when process 1 dies) must be found
-    // absent by a query, not faulted until it is placed.
-    for p in plan.iter().filter(|p| !SAMPLES[p.lane].is_xendit()) {
+    // Faulted creates fault the create only, on every lane: a payout whose
+    // create never reached the simulator (in flight when process 1 dies)
+    // must be found absent by a query, not faulted until it is placed.
+    for p in &plan {
         let fault = match p.kind {
             Kind::GatewayCreate => Fault::BadGateway,
             Kind::SlowCreate => Fault::Slow,
