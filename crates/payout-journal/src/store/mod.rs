@@ -4,8 +4,10 @@
 //!
 //! Every write of a row is one statement, committed durably before its
 //! caller goes on: SQLite runs in WAL mode with `synchronous=FULL`;
-//! PostgreSQL sessions force `synchronous_commit=on`. Writes waiting at the
-//! same moment share one commit (group commit, see `docs/scaling.md`).
+//! PostgreSQL sessions force `synchronous_commit=on` (and plan each
+//! statement for the table as it is: `plan_cache_mode=force_custom_plan`).
+//! Writes waiting at the same moment share one commit (group commit, see
+//! `docs/scaling.md`).
 //! Changes are compare-and-set on the row's `version`, and every change of
 //! state goes through [`crate::transition::apply`].
 
@@ -946,8 +948,14 @@ async fn open_postgres(url: &str, options: JournalOptions) -> Result<sqlx::PgPoo
             ),
         })?
         .application_name("payout-journal")
-        // Every commit is durable, whatever the server's default.
-        .options([("synchronous_commit", "on")])
+        // Every commit is durable, whatever the server's default. Every
+        // statement is planned for the table as it is when it runs: a
+        // journal starts empty, and a generic plan cached while it was
+        // (a sequential scan) would stay on the connection as it grows.
+        .options([
+            ("synchronous_commit", "on"),
+            ("plan_cache_mode", "force_custom_plan"),
+        ])
         .disable_statement_logging();
     PgPoolOptions::new()
         .max_connections(options.max_connections.max(1))
@@ -1006,4 +1014,32 @@ where
         conflict,
         version: get(row, "version")?,
     })
+}
+
+#[cfg(all(test, feature = "postgres"))]
+mod tests {
+    /// Every session of a PostgreSQL journal commits durably and plans each
+    /// statement for the table as it is. Without the second, a generic plan
+    /// cached while the journal was nearly empty (a sequential scan for the
+    /// compare-and-set update) stayed on its connection as the table grew:
+    /// reconcile of 20,000 payouts fell from about 6,000 to 300 queries/s.
+    #[tokio::test]
+    async fn postgres_sessions_commit_durably_and_plan_for_the_table_as_it_is() {
+        let url = std::env::var("PAYOUT_JOURNAL_TEST_PG")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+        let pool = super::open_postgres(&url, super::JournalOptions::default())
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL test server unreachable at {url}: {e}"));
+        for (setting, wanted) in [
+            ("synchronous_commit", "on"),
+            ("plan_cache_mode", "force_custom_plan"),
+        ] {
+            let value: String = sqlx::query_scalar(&format!("SHOW {setting}"))
+                .fetch_one(&pool)
+                .await
+                .expect("SHOW");
+            assert_eq!(value, wanted, "{setting}");
+        }
+        pool.close().await;
+    }
 }
