@@ -5,15 +5,11 @@
 
 mod support;
 
-use payout_sim::{SimConfig, SimHandle, Simulator, TEST_MERCHANT_NO, TEST_SECRET};
+use payout_sim::{BackgroundSimulator, SimConfig, SimHandle, TEST_MERCHANT_NO, TEST_SECRET};
 use support::{env, payout, Run};
 
-fn start() -> (SimHandle, tokio::runtime::Runtime) {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let handle = rt
-        .block_on(Simulator::start(SimConfig::default()))
-        .expect("the simulator starts");
-    (handle, rt)
+fn start() -> BackgroundSimulator {
+    BackgroundSimulator::start(SimConfig::default()).expect("the simulator starts")
 }
 
 fn create(sim: &SimHandle, trade_no: &str) -> Run {
@@ -50,7 +46,7 @@ fn create(sim: &SimHandle, trade_no: &str) -> Run {
 
 #[test]
 fn a_second_create_under_a_placed_trade_number_exits_9_with_the_existing_payout() {
-    let (sim, _rt) = start();
+    let sim = start();
     let first = create(&sim, "CLI-DUP-1");
     assert_eq!(first.code, 0, "{first:?}");
     let id = first.json()["platform_trade_no"].clone();

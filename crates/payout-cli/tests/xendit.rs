@@ -6,28 +6,21 @@ mod support;
 
 use payout_sim::xendit::XenditEndpoint;
 use payout_sim::{
-    SimConfig, SimHandle, Simulator, XENDIT_TEST_CALLBACK_TOKEN, XENDIT_TEST_SECRET_KEY,
+    BackgroundSimulator, SimConfig, XENDIT_TEST_CALLBACK_TOKEN, XENDIT_TEST_SECRET_KEY,
 };
 use serde_json::Value;
 use support::{env, payout, Run};
 
 /// A simulator on its own runtime, alive as long as the value.
-struct Sim {
-    handle: SimHandle,
-    _rt: tokio::runtime::Runtime,
-}
+type Sim = BackgroundSimulator;
 
 fn sim() -> Sim {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let handle = rt
-        .block_on(Simulator::start(SimConfig::default()))
-        .expect("the simulator starts");
-    Sim { handle, _rt: rt }
+    BackgroundSimulator::start(SimConfig::default()).expect("the simulator starts")
 }
 
 fn xendit_env(sim: &Sim) -> Vec<(String, String)> {
     env(&[
-        ("PAYOUT_BASE_URL", &sim.handle.xendit_base_url()),
+        ("PAYOUT_BASE_URL", &sim.xendit_base_url()),
         ("PAYOUT_SECRET", XENDIT_TEST_SECRET_KEY),
         ("PAYOUT_TIMEOUT_MS", "3000"),
     ])
@@ -92,7 +85,7 @@ fn create_query_wait_and_replay() {
     let again = create(&sim, "CLI-X-1", "10000", "000000000099");
     assert_eq!(again.code, 0, "{again:?}");
     assert_eq!(again.json()["platform_trade_no"], id.as_str());
-    assert_eq!(sim.handle.xendit_payout_count("CLI-X-1"), 1);
+    assert_eq!(sim.xendit_payout_count("CLI-X-1"), 1);
 
     let w = run(
         &sim,
@@ -130,7 +123,7 @@ fn a_different_order_under_a_used_trade_number_exits_9() {
     assert_eq!(out["duplicate"], true);
     assert_eq!(out["trade_no"], "CLI-X-DUP");
     assert_eq!(out["amount"], "10000", "the existing payout's status");
-    assert_eq!(sim.handle.xendit_payout_count("CLI-X-DUP"), 1);
+    assert_eq!(sim.xendit_payout_count("CLI-X-DUP"), 1);
 }
 
 #[test]
@@ -291,11 +284,10 @@ fn a_transport_failure_on_create_is_retried_with_the_same_key() {
         "{r:?}"
     );
     assert_eq!(
-        sim.handle
-            .xendit_request_count("CLI-X-R_500", XenditEndpoint::Create),
+        sim.xendit_request_count("CLI-X-R_500", XenditEndpoint::Create),
         3
     );
-    assert_eq!(sim.handle.xendit_payout_count("CLI-X-R_500"), 1);
+    assert_eq!(sim.xendit_payout_count("CLI-X-R_500"), 1);
     let q = run(&sim, &["query", "--trade-no", "CLI-X-R_500"]);
     assert_eq!(q.code, 0, "{q:?}");
 }

@@ -75,6 +75,7 @@
 //! ```
 
 mod auth;
+mod background;
 mod callbacks;
 pub mod config;
 mod envelope;
@@ -97,6 +98,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use background::BackgroundSimulator;
 pub use callbacks::{Delivery, DeliveryKind};
 pub use config::{
     default_brands, CallbackConfig, Lifecycle, MerchantConfig, SimConfig, SPEC_CALLBACK_SCHEDULE,
@@ -129,6 +131,9 @@ pub enum SimError {
     /// The configuration is unusable.
     #[error("invalid simulator configuration: {0}")]
     Config(String),
+    /// The runtime of a [`BackgroundSimulator`] could not be built.
+    #[error("cannot start the simulator's runtime: {0}; check the thread and file limits")]
+    Runtime(#[source] std::io::Error),
 }
 
 /// A simulator bound to its address, not yet serving: read

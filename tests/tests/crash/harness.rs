@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use payout_core::{Decimal, PayoutState};
 use payout_sim::{
-    CallbackConfig, Endpoint, Fault, Lifecycle, SimConfig, SimHandle, Simulator, TEST_MERCHANT_NO,
-    TEST_SECRET,
+    BackgroundSimulator, CallbackConfig, Endpoint, Fault, Lifecycle, SimConfig, SimHandle,
+    TEST_MERCHANT_NO, TEST_SECRET,
 };
 use serde_json::{json, Map, Value};
 
@@ -54,32 +54,18 @@ pub fn payout_bin() -> &'static Path {
 /// The simulator on its own runtime: every create answer is already final
 /// (no timers), so the journal can be compared with its records as soon as
 /// a batch ends; callbacks off.
-pub struct Sim {
-    handle: Option<SimHandle>,
-    runtime: tokio::runtime::Runtime,
-}
+pub struct Sim(BackgroundSimulator);
 
 impl Sim {
     pub fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
         let config = SimConfig::default()
             .lifecycle(Lifecycle::on_query(0))
             .callbacks(CallbackConfig::default().enabled(false));
-        let handle = runtime
-            .block_on(Simulator::start(config))
-            .expect("the simulator starts");
-        Self {
-            handle: Some(handle),
-            runtime,
-        }
+        Self(BackgroundSimulator::start(config).expect("the simulator starts"))
     }
 
     pub fn handle(&self) -> &SimHandle {
-        self.handle.as_ref().expect("running")
+        self.0.handle()
     }
 
     /// The environment of the test merchant at PayPro Indonesia.
@@ -100,14 +86,6 @@ impl Sim {
             .ledger("paypro", "indonesia", TEST_MERCHANT_NO)
             .expect("the test merchant's ledger")
             .available
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            self.runtime.block_on(handle.shutdown());
-        }
     }
 }
 

@@ -4,44 +4,33 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use payout_sim::{CallbackConfig, Lifecycle, MerchantConfig, SimConfig, SimHandle, Simulator};
+use payout_sim::{
+    BackgroundSimulator, CallbackConfig, Lifecycle, MerchantConfig, SimConfig, SimHandle,
+};
 use payout_transport::Secret;
 use serde_json::{json, Value};
 
 use super::{env, MERCHANT, SECRET};
 
-/// A running simulator (merchant [`MERCHANT`] with secret [`SECRET`]).
-pub struct Sim {
-    handle: Option<SimHandle>,
-    runtime: tokio::runtime::Runtime,
-}
+/// A running simulator (merchant [`MERCHANT`] with secret [`SECRET`]), on
+/// a runtime of its own; it shuts down when dropped.
+pub struct Sim(BackgroundSimulator);
 
 impl Sim {
     /// Starts one: final on the first query (no timer), no callbacks, and
     /// the test merchant; `tune` adjusts the configuration further.
     pub fn start(tune: impl FnOnce(SimConfig) -> SimConfig) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
         let config = SimConfig::default()
             .merchant(MerchantConfig::new(MERCHANT, Secret::new(SECRET)))
             .lifecycle(Lifecycle::on_query(1))
             .callbacks(CallbackConfig::default().enabled(false))
             .slow_delay(Duration::from_secs(3));
-        let handle = runtime
-            .block_on(Simulator::start(tune(config)))
-            .expect("the simulator starts");
-        Self {
-            handle: Some(handle),
-            runtime,
-        }
+        Self(BackgroundSimulator::start(tune(config)).expect("the simulator starts"))
     }
 
     /// The running simulator.
     pub fn handle(&self) -> &SimHandle {
-        self.handle.as_ref().expect("running")
+        self.0.handle()
     }
 
     /// The environment of the test merchant at a platform region, with a
@@ -62,14 +51,6 @@ impl Sim {
             ("PAYOUT_SECRET", payout_sim::XENDIT_TEST_SECRET_KEY),
             ("PAYOUT_TIMEOUT_MS", "1500"),
         ])
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            self.runtime.block_on(handle.shutdown());
-        }
     }
 }
 
