@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot, Mutex};
 
-use super::sql;
+use super::{sql, Backend};
 use crate::error::JournalError;
 
 /// Most writes committed in one transaction.
@@ -103,17 +103,6 @@ enum Written {
     Updated(bool),
 }
 
-/// The connection pool the writers write through.
-#[derive(Clone)]
-pub(crate) enum WritePool {
-    /// SQLite's one writing connection.
-    #[cfg(feature = "sqlite")]
-    Sqlite(sqlx::SqlitePool),
-    /// The PostgreSQL pool.
-    #[cfg(feature = "postgres")]
-    Postgres(sqlx::PgPool),
-}
-
 /// A write waiting for its commit, and where its result goes.
 struct Pending {
     write: Write,
@@ -127,12 +116,20 @@ pub(crate) struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts `writers` writer tasks on the current Tokio runtime.
-    pub(crate) fn start(pool: WritePool, writers: usize) -> Self {
+    /// Starts the backend's writer tasks on the current Tokio runtime: one
+    /// on SQLite (its one writing connection), [`POSTGRES_WRITERS`] on
+    /// PostgreSQL.
+    pub(crate) fn start(backend: &Backend) -> Self {
+        let writers = match backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(_) => 1,
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(_) => POSTGRES_WRITERS,
+        };
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let receiver = Arc::new(Mutex::new(receiver));
-        for _ in 0..writers.max(1) {
-            tokio::spawn(run_writer(pool.clone(), Arc::clone(&receiver)));
+        for _ in 0..writers {
+            tokio::spawn(run_writer(backend.clone(), Arc::clone(&receiver)));
         }
         Self { queue }
     }
@@ -187,22 +184,22 @@ fn doing(write: &Write) -> &'static str {
 
 /// One writer: takes every write waiting (up to [`MAX_BATCH`]), commits
 /// them together, answers each, and again, until the journal is dropped.
-async fn run_writer(pool: WritePool, receiver: Arc<Mutex<mpsc::Receiver<Pending>>>) {
+async fn run_writer(backend: Backend, receiver: Arc<Mutex<mpsc::Receiver<Pending>>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     loop {
         let taken = receiver.lock().await.recv_many(&mut batch, MAX_BATCH).await;
         if taken == 0 {
             return;
         }
-        commit(&pool, &mut batch).await;
+        commit(&backend, &mut batch).await;
     }
 }
 
 /// Commits `batch` (emptying it) and answers every write in it.
-async fn commit(pool: &WritePool, batch: &mut Vec<Pending>) {
+async fn commit(backend: &Backend, batch: &mut Vec<Pending>) {
     if batch.len() > 1 {
         let writes: Vec<&Write> = batch.iter().map(|p| &p.write).collect();
-        match in_one_transaction(pool, &writes).await {
+        match in_one_transaction(backend, &writes).await {
             Ok(results) => {
                 for (pending, result) in batch.drain(..).zip(results) {
                     // A caller that stopped waiting has nobody to tell.
@@ -220,7 +217,7 @@ async fn commit(pool: &WritePool, batch: &mut Vec<Pending>) {
         }
     }
     for pending in batch.drain(..) {
-        let result = alone(pool, &pending.write).await;
+        let result = alone(backend, &pending.write).await;
         let _ = pending.reply.send(result);
     }
 }
@@ -411,16 +408,16 @@ impl Conn<'_> {
 }
 
 /// One write in its own statement (its own transaction).
-async fn alone(pool: &WritePool, write: &Write) -> Result<Written, JournalError> {
+async fn alone(backend: &Backend, write: &Write) -> Result<Written, JournalError> {
     let acquire = JournalError::db("taking a journal connection");
-    let mut results = match pool {
+    let mut results = match backend {
         #[cfg(feature = "sqlite")]
-        WritePool::Sqlite(pool) => {
-            let mut conn = pool.acquire().await.map_err(acquire)?;
+        Backend::Sqlite(pools) => {
+            let mut conn = pools.write.acquire().await.map_err(acquire)?;
             execute(&mut Conn::Sqlite(&mut conn), &[write]).await
         }
         #[cfg(feature = "postgres")]
-        WritePool::Postgres(pool) => {
+        Backend::Postgres(pool) => {
             let mut conn = pool.acquire().await.map_err(acquire)?;
             execute(&mut Conn::Postgres(&mut conn), &[write]).await
         }
@@ -430,22 +427,26 @@ async fn alone(pool: &WritePool, write: &Write) -> Result<Written, JournalError>
 
 /// Every write of `writes` in one transaction: all committed, or none.
 async fn in_one_transaction(
-    pool: &WritePool,
+    backend: &Backend,
     writes: &[&Write],
 ) -> Result<Vec<Written>, JournalError> {
     let begin = JournalError::db("starting a journal transaction");
     let done = JournalError::db("committing journal writes");
-    match pool {
+    match backend {
         #[cfg(feature = "sqlite")]
-        WritePool::Sqlite(pool) => {
+        Backend::Sqlite(pools) => {
             // Take the write lock at once: no reader upgrade mid-batch.
-            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(begin)?;
+            let mut tx = pools
+                .write
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(begin)?;
             let results = execute(&mut Conn::Sqlite(&mut tx), writes).await?;
             tx.commit().await.map_err(done)?;
             Ok(results)
         }
         #[cfg(feature = "postgres")]
-        WritePool::Postgres(pool) => {
+        Backend::Postgres(pool) => {
             let mut tx = pool.begin().await.map_err(begin)?;
             let results = execute(&mut Conn::Postgres(&mut tx), writes).await?;
             tx.commit().await.map_err(done)?;

@@ -2,8 +2,7 @@
 //! semantics on two backends, SQLite (one file, one process) and PostgreSQL
 //! (any number of processes).
 //!
-//! Every write of a row is one statement, committed durably before its
-//! caller goes on: SQLite runs in WAL mode with `synchronous=FULL`;
+//! Every write of a row is committed durably before its caller goes on: SQLite runs in WAL mode with `synchronous=FULL`;
 //! PostgreSQL sessions force `synchronous_commit=on` (and plan each
 //! statement for the table as it is: `plan_cache_mode=force_custom_plan`).
 //! Writes waiting at the same moment share one commit (group commit, see
@@ -24,7 +23,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use payout_core::CreatePayout;
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use self::group_commit::{GroupCommit, NewRow, RowChange, WritePool};
+use self::group_commit::{GroupCommit, NewRow, RowChange};
 use crate::error::JournalError;
 use crate::order::OrderRecord;
 use crate::record::{self, Counts, PayoutKey, PayoutRecord, Scope};
@@ -270,15 +269,7 @@ impl Journal {
                 });
             }
         };
-        let writes = match &backend {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(pools) => GroupCommit::start(WritePool::Sqlite(pools.write.clone()), 1),
-            #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) => GroupCommit::start(
-                WritePool::Postgres(pool.clone()),
-                group_commit::POSTGRES_WRITERS,
-            ),
-        };
+        let writes = GroupCommit::start(&backend);
         let journal = Self { backend, writes };
         journal.migrate().await?;
         Ok(journal)
