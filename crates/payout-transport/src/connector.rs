@@ -65,11 +65,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Validation`] naming the field and the rule.
     fn validate_create(&self, order: &CreatePayout) -> Result<(), Error> {
         let _ = order;
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::CreatePayout,
-        ))
+        Err(unsupported(self, Operation::CreatePayout))
     }
     /// The create request (validates first).
     ///
@@ -77,11 +73,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Validation`].
     fn build_create(&self, order: &CreatePayout, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = (order, now_ms);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::CreatePayout,
-        ))
+        Err(unsupported(self, Operation::CreatePayout))
     }
     /// Reads a create answer: `Ok` = placed; [`Error::Rejected`] = a
     /// documented refusal (this request placed nothing); anything else is
@@ -95,11 +87,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<PayoutStatus, Error> {
         let _ = (order, response);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::CreatePayout,
-        ))
+        Err(unsupported(self, Operation::CreatePayout))
     }
 
     /// The status query by the provider's own id.
@@ -108,11 +96,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Unsupported`] unless the provider offers it.
     fn build_query_by_id(&self, provider_id: &str, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = (provider_id, now_ms);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::QueryPayout,
-        ))
+        Err(unsupported(self, Operation::QueryPayout))
     }
     /// Reads an answer to [`PayoutProtocol::build_query_by_id`].
     ///
@@ -124,11 +108,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<PayoutStatus, Error> {
         let _ = (provider_id, response);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::QueryPayout,
-        ))
+        Err(unsupported(self, Operation::QueryPayout))
     }
 
     /// The balance request.
@@ -137,11 +117,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Unsupported`] unless the provider offers it.
     fn build_balance(&self, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = now_ms;
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::Balance,
-        ))
+        Err(unsupported(self, Operation::Balance))
     }
     /// Reads a balance answer.
     ///
@@ -149,11 +125,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// As the provider's page says.
     fn parse_balance(&self, response: &WireResponse) -> Result<Balance, Error> {
         let _ = response;
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::Balance,
-        ))
+        Err(unsupported(self, Operation::Balance))
     }
 
     /// The balance request in `currency` (another currency of the same
@@ -167,11 +139,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         now_ms: u64,
     ) -> Result<WireRequest, Error> {
         let _ = (currency, now_ms);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::Balance,
-        ))
+        Err(unsupported(self, Operation::Balance))
     }
     /// Reads an answer to [`PayoutProtocol::build_balance_in`].
     ///
@@ -183,11 +151,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<Balance, Error> {
         let _ = (currency, response);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::Balance,
-        ))
+        Err(unsupported(self, Operation::Balance))
     }
 
     /// The cancel request for the provider's id of a payout.
@@ -196,11 +160,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     /// [`Error::Unsupported`] unless the provider offers it.
     fn build_cancel(&self, provider_id: &str, now_ms: u64) -> Result<WireRequest, Error> {
         let _ = (provider_id, now_ms);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::CancelPayout,
-        ))
+        Err(unsupported(self, Operation::CancelPayout))
     }
     /// Reads a cancel answer: `Ok` = cancelled; [`Error::Rejected`] = not
     /// cancelled.
@@ -213,11 +173,7 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
         response: &WireResponse,
     ) -> Result<PayoutStatus, Error> {
         let _ = (provider_id, response);
-        Err(Error::unsupported(
-            self.id(),
-            self.region(),
-            Operation::CancelPayout,
-        ))
+        Err(unsupported(self, Operation::CancelPayout))
     }
 
     /// Verifies and reads a callback (pure).
@@ -240,6 +196,12 @@ pub trait PayoutProtocol: Send + Sync + std::fmt::Debug + 'static {
     fn callback_refusal(&self) -> CallbackReply {
         CallbackReply::unauthorized()
     }
+}
+
+/// The [`Error::Unsupported`] a protocol's default method answers for
+/// `operation`.
+fn unsupported<P: PayoutProtocol + ?Sized>(protocol: &P, operation: Operation) -> Error {
+    Error::unsupported(protocol.id(), protocol.region(), operation)
 }
 
 /// A [`PayoutProtocol`] on an [`HttpTransport`]: a complete
