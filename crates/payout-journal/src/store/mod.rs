@@ -11,6 +11,7 @@
 //! state goes through [`crate::transition::apply`].
 
 mod group_commit;
+mod row;
 mod schema;
 mod sql;
 mod url;
@@ -24,6 +25,7 @@ use payout_core::CreatePayout;
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use self::group_commit::{GroupCommit, NewRow, RowChange};
+use self::row::{decode, SqlxRow};
 use crate::error::JournalError;
 use crate::order::OrderRecord;
 use crate::record::{self, Counts, PayoutKey, PayoutRecord, Scope};
@@ -102,18 +104,18 @@ enum Backend {
     Postgres(sqlx::PgPool),
 }
 
-/// SQLite has one writer: writes queue for the one writing connection
-/// (fair, no busy-wait), reads use their own pool.
+/// SQLite has one writer: writes and claims queue for the writer thread
+/// and its one connection (fair, no busy-wait), reads use their own pool.
 #[cfg(feature = "sqlite")]
 #[derive(Clone)]
 struct SqlitePools {
-    write: sqlx::SqlitePool,
+    writer: group_commit::sqlite_thread::SqliteWriter,
     read: sqlx::SqlitePool,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool for `$role`
-/// (`write` or `read`; PostgreSQL has one pool for both). The body is
-/// written once and compiled for each backend.
+/// (`read`; PostgreSQL has one pool for everything). The body is written
+/// once and compiled for each backend.
 macro_rules! with_pool {
     ($journal:expr, $role:ident, |$pool:ident| $body:expr) => {
         match &$journal.backend {
@@ -222,6 +224,22 @@ pub(crate) struct Bookkeeping<'a> {
     pub error: Option<String>,
 }
 
+/// A claim's parameters (`$1` to `$14` of the claim statements, see
+/// `sql::claimable!`), owned: a SQLite claim runs on the writer thread.
+pub(crate) struct ClaimParams {
+    pub owner: String,
+    pub until_ms: i64,
+    pub provider: String,
+    pub account: String,
+    pub region: String,
+    pub now_ms: i64,
+    pub due_before_ms: i64,
+    pub states: [&'static str; 4],
+    pub limit: i64,
+    pub own: Option<String>,
+    pub after_id: i64,
+}
+
 impl Journal {
     /// Opens (and creates, for a SQLite file) the journal at `url` with
     /// default options, applying any pending schema migration.
@@ -269,7 +287,12 @@ impl Journal {
                 });
             }
         };
-        let writes = GroupCommit::start(&backend);
+        let writes = match &backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => GroupCommit::Sqlite(pools.writer.clone()),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => group_commit::postgres_tasks::start(pool),
+        };
         let journal = Self { backend, writes };
         journal.migrate().await?;
         Ok(journal)
@@ -293,8 +316,8 @@ impl Journal {
         match &self.backend {
             #[cfg(feature = "sqlite")]
             Backend::Sqlite(pools) => {
+                pools.writer.close().await;
                 pools.read.close().await;
-                pools.write.close().await;
             }
             #[cfg(feature = "postgres")]
             Backend::Postgres(pool) => pool.close().await,
@@ -355,7 +378,7 @@ impl Journal {
             #[cfg(feature = "sqlite")]
             Backend::Sqlite(pools) => {
                 let mut tx = pools
-                    .write
+                    .read
                     .begin_with("BEGIN IMMEDIATE")
                     .await
                     .map_err(JournalError::db("locking the journal to migrate it"))?;
@@ -497,7 +520,7 @@ impl Journal {
                 .fetch_optional(pool)
                 .await
                 .map_err(JournalError::db("reading a payout"))?
-                .map(|row| decode(&row))
+                .map(|row| decode(&SqlxRow(&row)))
                 .transpose()
         })
     }
@@ -509,7 +532,7 @@ impl Journal {
                 .fetch_optional(pool)
                 .await
                 .map_err(JournalError::db("reading a payout"))?
-                .map(|row| decode(&row))
+                .map(|row| decode(&SqlxRow(&row)))
                 .transpose()?
                 .ok_or_else(|| JournalError::corrupt(format!("row {id} disappeared")))
         })
@@ -648,53 +671,64 @@ impl Journal {
         which: Claim,
         walk: Option<RecoveryWalk>,
     ) -> Result<Vec<PayoutRecord>, JournalError> {
-        let own = walk.filter(|w| w.take_own).map(|_| owner);
         let now = record::now();
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
-        let states = match which {
-            Claim::Due => ["sending", "unknown", "accepted", "pending"],
-            Claim::Unresolved => ["sending", "unknown", "sending", "unknown"],
-        };
         let now_ms = now.timestamp_millis();
-        let due_before = if walk.is_some() { i64::MAX } else { now_ms };
-        let after_id = walk.map_or(0, |w| w.after_id);
-        /// Binds the claim's parameters and runs it.
-        macro_rules! run_claim {
-            ($sql:expr, $pool:expr) => {
-                sqlx::query($sql)
-                    .bind(owner)
-                    .bind(until.timestamp_millis())
-                    .bind(scope.provider.as_str())
-                    .bind(scope.account.as_str())
-                    .bind(scope.region.as_str())
-                    .bind(now_ms)
-                    .bind(due_before)
-                    .bind(states[0])
-                    .bind(states[1])
-                    .bind(states[2])
-                    .bind(states[3])
-                    .bind(i64::from(limit))
-                    .bind(own)
-                    .bind(after_id)
-                    .fetch_all($pool)
+        let params = ClaimParams {
+            owner: owner.to_owned(),
+            until_ms: until.timestamp_millis(),
+            provider: scope.provider.clone(),
+            account: scope.account.clone(),
+            region: scope.region.clone(),
+            now_ms,
+            due_before_ms: if walk.is_some() { i64::MAX } else { now_ms },
+            states: match which {
+                Claim::Due => ["sending", "unknown", "accepted", "pending"],
+                Claim::Unresolved => ["sending", "unknown", "sending", "unknown"],
+            },
+            limit: i64::from(limit),
+            own: walk.filter(|w| w.take_own).map(|_| owner.to_owned()),
+            after_id: walk.map_or(0, |w| w.after_id),
+        };
+        let mut rows = match &self.backend {
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(pools) => {
+                let sql = if walk.is_some() {
+                    sql::CLAIM_WALK_SQLITE
+                } else {
+                    sql::CLAIM_DUE_SQLITE
+                };
+                pools.writer.claim(sql, params).await?
+            }
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => {
+                let sql = if walk.is_some() {
+                    sql::CLAIM_WALK_POSTGRES
+                } else {
+                    sql::CLAIM_DUE_POSTGRES
+                };
+                sqlx::query(sql)
+                    .bind(params.owner)
+                    .bind(params.until_ms)
+                    .bind(params.provider)
+                    .bind(params.account)
+                    .bind(params.region)
+                    .bind(params.now_ms)
+                    .bind(params.due_before_ms)
+                    .bind(params.states[0])
+                    .bind(params.states[1])
+                    .bind(params.states[2])
+                    .bind(params.states[3])
+                    .bind(params.limit)
+                    .bind(params.own)
+                    .bind(params.after_id)
+                    .fetch_all(pool)
                     .await
                     .map_err(JournalError::db("claiming payouts"))?
                     .iter()
-                    .map(decode)
+                    .map(|row| decode(&SqlxRow(row)))
                     .collect::<Result<Vec<_>, _>>()?
-            };
-        }
-        let mut rows = match &self.backend {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(pools) if walk.is_some() => {
-                run_claim!(sql::CLAIM_WALK_SQLITE, &pools.write)
             }
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(pools) => run_claim!(sql::CLAIM_DUE_SQLITE, &pools.write),
-            #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) if walk.is_some() => run_claim!(sql::CLAIM_WALK_POSTGRES, pool),
-            #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) => run_claim!(sql::CLAIM_DUE_POSTGRES, pool),
         };
         if walk.is_some() {
             rows.sort_by_key(|r| r.id);
@@ -776,7 +810,7 @@ impl Journal {
                 .await
                 .map_err(JournalError::db("reading payouts"))?
                 .iter()
-                .map(decode)
+                .map(|row| decode(&SqlxRow(row)))
                 .collect()
         })
     }
@@ -877,14 +911,6 @@ fn next_row(
     (next, effect)
 }
 
-/// Rows (and statement ends) SQLite's worker thread hands back before it
-/// waits for the caller to take them: a group commit's largest statement
-/// returns [`group_commit::MAX_BATCH`] rows and runs without a pause
-/// (sqlx's default is 50, which makes the worker thread stop and wait for
-/// the writer task mid-statement).
-#[cfg(feature = "sqlite")]
-const ROW_BUFFER: usize = 2 * group_commit::MAX_BATCH;
-
 #[cfg(feature = "sqlite")]
 async fn open_sqlite(
     path: &std::path::Path,
@@ -909,21 +935,18 @@ async fn open_sqlite(
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(options.busy_timeout)
-        .row_buffer_size(ROW_BUFFER)
         .disable_statement_logging();
-    let write = SqlitePoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(options.acquire_timeout)
-        .connect_with(base.clone().create_if_missing(true))
-        .await
-        .map_err(JournalError::db("opening the SQLite journal"))?;
+    // The reading pool creates the file (and puts it in WAL mode) before
+    // the writer thread opens it.
     let read = SqlitePoolOptions::new()
         .max_connections(options.max_connections.max(1))
         .acquire_timeout(options.acquire_timeout)
-        .connect_with(base)
+        .connect_with(base.create_if_missing(true))
         .await
         .map_err(JournalError::db("opening the SQLite journal"))?;
-    Ok(SqlitePools { write, read })
+    let writer =
+        group_commit::sqlite_thread::SqliteWriter::start(path, options.busy_timeout).await?;
+    Ok(SqlitePools { writer, read })
 }
 
 #[cfg(feature = "postgres")]
@@ -965,46 +988,6 @@ where
 {
     row.try_get(column)
         .map_err(|e| JournalError::corrupt(format!("column {column}: {e}")))
-}
-
-/// A payout row, from either backend.
-fn decode<'r, R>(row: &'r R) -> Result<PayoutRecord, JournalError>
-where
-    R: Row,
-    &'static str: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
-{
-    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-    let state: String = get(row, "state")?;
-    let order: String = get(row, "order_json")?;
-    let conflict: Option<String> = get(row, "conflict")?;
-    let conflict = match conflict {
-        Some(json) => serde_json::from_str(&json)
-            .map_err(|e| JournalError::corrupt(format!("stored conflict is unreadable: {e}")))?,
-        None => Vec::new(),
-    };
-    Ok(PayoutRecord {
-        id: get(row, "id")?,
-        provider: get(row, "provider")?,
-        account: get(row, "account")?,
-        region: get(row, "region")?,
-        trade_no: get(row, "trade_no")?,
-        order: OrderRecord::from_json(&order)?,
-        state: state.parse()?,
-        provider_status: get(row, "provider_status")?,
-        platform_trade_no: get(row, "platform_trade_no")?,
-        attempts: count(get(row, "attempts")?),
-        queries: count(get(row, "queries")?),
-        created_at: record::from_ms(get(row, "created_at")?),
-        updated_at: record::from_ms(get(row, "updated_at")?),
-        lease_owner: get(row, "lease_owner")?,
-        lease_until: get::<_, Option<i64>>(row, "lease_until")?.map(record::from_ms),
-        next_query_at: record::from_ms(get(row, "next_query_at")?),
-        last_error: get(row, "last_error")?,
-        conflict,
-        version: get(row, "version")?,
-    })
 }
 
 #[cfg(all(test, feature = "postgres"))]
