@@ -268,6 +268,8 @@ fn copy_link(src: &Path, dst: &Path) -> Result<(), String> {
 /// `[dependencies]` shows here).
 const NOT_IN_A_LEAN_FACADE: &[&str] = &[
     "sqlx",
+    "rusqlite",
+    "mimalloc",
     "axum",
     "clap",
     "indicatif",

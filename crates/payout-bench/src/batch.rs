@@ -16,6 +16,9 @@ use crate::child::SimProcess;
 use crate::journals::{self, drive, Backend, FreshJournal, ACCOUNT};
 use crate::proc_stat;
 
+/// The name of the SQLite journal's writer thread, as `/proc` keeps it.
+const WRITER_THREAD: &str = "payout-journal";
+
 /// Creates in flight at once.
 const CONCURRENCY: usize = 64;
 
@@ -108,6 +111,8 @@ pub async fn run(quick: bool) -> Result<(), String> {
 #[derive(Default)]
 struct Cpu {
     client: Duration,
+    /// Of `client`: the SQLite journal's writer thread.
+    writer: Duration,
     sim: Duration,
     busy: Duration,
     idle: Duration,
@@ -119,6 +124,7 @@ impl Cpu {
         let (busy, idle) = proc_stat::machine_cpu_time().unwrap_or_default();
         Self {
             client: proc_stat::own_cpu_time().unwrap_or_default(),
+            writer: proc_stat::threads_cpu_time(WRITER_THREAD).unwrap_or_default(),
             sim: sim.cpu_time().unwrap_or_default(),
             busy,
             idle,
@@ -128,6 +134,7 @@ impl Cpu {
     /// Adds the time spent between `before` and `after`.
     fn add(&mut self, before: &Self, after: &Self) {
         self.client += after.client.saturating_sub(before.client);
+        self.writer += after.writer.saturating_sub(before.writer);
         self.sim += after.sim.saturating_sub(before.sim);
         self.busy += after.busy.saturating_sub(before.busy);
         self.idle += after.idle.saturating_sub(before.idle);
@@ -136,8 +143,14 @@ impl Cpu {
     /// The CPU time per payout, for `n` payouts.
     fn per_payout(&self, n: usize) -> String {
         let us = |d: Duration| d.as_micros() as f64 / n.max(1) as f64;
+        let writer = if self.writer.is_zero() {
+            String::new()
+        } else {
+            format!(" of which SQLite writer thread {:.0}", us(self.writer))
+        };
         format!(
-            "CPU per payout {:.0} us (client {:.0}, simulator {:.0}, other {:.0}); machine idle {:.0}%",
+            "CPU per payout {:.0} us (client {:.0}{writer}, simulator {:.0}, other {:.0}); \
+             machine idle {:.0}%",
             us(self.busy),
             us(self.client),
             us(self.sim),

@@ -24,6 +24,20 @@ pub fn own_cpu_time() -> Option<Duration> {
     cpu_time("/proc/self/stat")
 }
 
+/// CPU time of this process's threads whose name starts with `prefix`
+/// (Linux keeps the first 15 bytes of a thread's name).
+pub fn threads_cpu_time(prefix: &str) -> Option<Duration> {
+    let mut total = Duration::ZERO;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let dir = task.ok()?.path();
+        let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        if name.trim_end().starts_with(prefix) {
+            total += cpu_time(&dir.join("stat").to_string_lossy()).unwrap_or_default();
+        }
+    }
+    Some(total)
+}
+
 /// A memory figure of this process from `/proc/self/status`, in KiB:
 /// `VmRSS` (resident now) or `VmHWM` (peak resident).
 pub fn memory_kib(field: &str) -> Option<u64> {
