@@ -20,7 +20,10 @@ use crate::transition::{Effect, Event};
 /// Submits a batch keeps under way per provider request slot when
 /// [`JournaledOptions::requests_in_flight`] bounds the requests: while the
 /// slots are busy, the other submits are journaling their orders or
-/// recording answers, so durable commits never leave a slot idle.
+/// recording answers, so durable commits never leave a slot idle. Eight:
+/// the journal's writer commits what is waiting at once, so more writes
+/// waiting make fewer, larger commits (`payout-bench journal` on SQLite,
+/// side by side: 0.59-0.65 of plain throughput with 4, 0.66-0.69 with 8).
 ///
 /// ```
 /// use futures::StreamExt;
@@ -33,7 +36,7 @@ use crate::transition::{Effect, Event};
 ///     .await;
 /// # }
 /// ```
-pub const SUBMITS_PER_REQUEST_SLOT: usize = 4;
+pub const SUBMITS_PER_REQUEST_SLOT: usize = 8;
 
 /// Settings of a [`Journaled`] provider.
 ///
