@@ -370,7 +370,7 @@ impl Journaled {
         let lease = (&*self.owner, self.lease_until(self.send_lease));
         let entry = self
             .journal
-            .insert(&self.scope, &stored, JournalState::Sending, Some(lease))
+            .insert(&self.scope, stored, JournalState::Sending, Some(lease))
             .await?;
         let row = match entry {
             Entry::Inserted(row) => row,
@@ -407,7 +407,7 @@ impl Journaled {
             ..Bookkeeping::default()
         };
         // Compare-and-set: of two concurrent submitters, one sends.
-        let applied = self.journal.update(row, Some(&Event::Send), &book).await?;
+        let applied = self.journal.update(&row, Some(&Event::Send), &book).await?;
         if applied.effect == Effect::Applied {
             Ok(Prepared::Send(Box::new(applied.record)))
         } else {
@@ -468,7 +468,7 @@ impl Journaled {
     ) -> Result<Applied, JournalError> {
         let mut pauses = ANSWER_WRITE_PAUSES.iter();
         loop {
-            match self.journal.update(row.clone(), Some(event), book).await {
+            match self.journal.update(&row, Some(event), book).await {
                 Err(JournalError::Database { doing, source }) => match pauses.next() {
                     Some(pause) => {
                         tracing::warn!(provider = %self.scope.provider, trade_no = %row.trade_no, "journal write failed; retrying");
@@ -519,7 +519,7 @@ impl Journaled {
             error: result.as_ref().err().map(outcome::error_text),
             ..Bookkeeping::default()
         };
-        let applied = self.journal.update(row, event.as_ref(), &book).await?;
+        let applied = self.journal.update(&row, event.as_ref(), &book).await?;
         tracing::info!(provider = %self.scope.provider, trade_no = %trade_no, state = %applied.record.state, "payout resolved by query");
         let (status, error) = split(result);
         Ok(Resolved {
@@ -569,7 +569,7 @@ impl Journaled {
         let event = outcome::callback_event(update);
         let applied = self
             .journal
-            .update(row, Some(&event), &Bookkeeping::default())
+            .update(&row, Some(&event), &Bookkeeping::default())
             .await?;
         tracing::info!(provider = %self.scope.provider, trade_no = %update.status.trade_no, state = %applied.record.state, "callback recorded");
         Ok(CallbackOutcome::Recorded(Box::new(applied)))

@@ -288,7 +288,7 @@ impl Journaled {
         let Ok(trade_no) = TradeNo::new(row.trade_no.as_str()) else {
             book.queried = false;
             book.error = Some("stored trade number is invalid; cannot query it".into());
-            self.journal().update(row, None, &book).await?;
+            self.journal().update(&row, None, &book).await?;
             return Ok(RowOutcome {
                 query_error: true,
                 ..RowOutcome::default()
@@ -296,7 +296,7 @@ impl Journaled {
         };
         let (result, event) = self.query(&trade_no).await;
         book.error = result.as_ref().err().map(outcome::error_text);
-        let applied = self.journal().update(row, event.as_ref(), &book).await?;
+        let applied = self.journal().update(&row, event.as_ref(), &book).await?;
         tracing::debug!(provider = %self.scope().provider, trade_no = %trade_no, state = %applied.record.state, "payout queried");
         Ok(RowOutcome {
             queried: true,

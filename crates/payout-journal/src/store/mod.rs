@@ -16,6 +16,7 @@ mod schema;
 mod sql;
 mod url;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -424,7 +425,7 @@ impl Journal {
     ) -> Result<Entry, JournalError> {
         self.insert(
             scope,
-            &OrderRecord::from_order(order),
+            OrderRecord::from_order(order),
             JournalState::Intent,
             None,
         )
@@ -437,7 +438,7 @@ impl Journal {
     pub(crate) async fn insert(
         &self,
         scope: &Scope,
-        order: &OrderRecord,
+        order: OrderRecord,
         state: JournalState,
         lease: Option<(&str, DateTime<Utc>)>,
     ) -> Result<Entry, JournalError> {
@@ -471,7 +472,7 @@ impl Journal {
                 account: scope.account.clone(),
                 region: scope.region.clone(),
                 trade_no: order.trade_no.clone(),
-                order: order.clone(),
+                order,
                 state,
                 provider_status: None,
                 platform_trade_no: None,
@@ -494,7 +495,7 @@ impl Journal {
         let difference = if existing.region != scope.region {
             Some("region")
         } else {
-            existing.order.difference(order)
+            existing.order.difference(&order)
         };
         match difference {
             Some(difference) => Err(JournalError::DifferentContents {
@@ -567,25 +568,27 @@ impl Journal {
                 provider: key.provider.clone(),
                 trade_no: key.trade_no.clone(),
             })?;
-        self.update(record, Some(event), &Bookkeeping::default())
+        self.update(&record, Some(event), &Bookkeeping::default())
             .await
     }
 
     /// Applies `event` (if any) to `record` (re-read on a lost
-    /// compare-and-set) and writes it with `book`, in one statement.
+    /// compare-and-set) and writes it with `book`, in one statement. The
+    /// caller keeps `record` (a caller that retries a failed write needs
+    /// it again).
     pub(crate) async fn update(
         &self,
-        record: PayoutRecord,
+        record: &PayoutRecord,
         event: Option<&Event>,
         book: &Bookkeeping<'_>,
     ) -> Result<Applied, JournalError> {
-        let mut current = record;
+        let mut current = Cow::Borrowed(record);
         for _ in 0..CAS_ATTEMPTS {
             let now = record::now();
             let (next, effect) = next_row(&current, event, book, now);
-            if next == current {
+            if next == *current {
                 return Ok(Applied {
-                    record: current,
+                    record: next,
                     effect,
                 });
             }
@@ -597,10 +600,10 @@ impl Journal {
                     effect,
                 });
             }
-            current = self.by_id(current.id).await?;
+            current = Cow::Owned(self.by_id(current.id).await?);
         }
         Err(JournalError::Contended {
-            trade_no: current.trade_no,
+            trade_no: current.into_owned().trade_no,
         })
     }
 
