@@ -199,9 +199,6 @@ fn batch_failed(writes: usize, error: &JournalError) {
     );
 }
 
-/// The keys of the rows a multi-row insert wrote, with their new ids.
-type InsertedKeys = Vec<(i64, String, String, String)>;
-
 /// What each write of a batch did, filled in round by round.
 struct Results(Vec<Option<Written>>);
 
@@ -210,19 +207,28 @@ impl Results {
         Self((0..writes).map(|_| None).collect())
     }
 
-    /// Records what a round's multi-row insert wrote: the rows it returned
-    /// were inserted, the others' keys were taken.
-    fn inserted(&mut self, inserts: &[(usize, &NewRow)], inserted: &InsertedKeys) {
+    /// Runs a round's multi-row insert and records what it wrote: `run`
+    /// reports each row the insert returned (id, provider, account, trade
+    /// number, which may be borrowed from the driver's row) to the callback
+    /// it is given; the writes whose row did not come back found their key
+    /// taken.
+    fn insert_round<E>(
+        &mut self,
+        inserts: &[(usize, &NewRow)],
+        run: impl FnOnce(&mut dyn FnMut(i64, &str, &str, &str)) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mine: HashMap<RowKey<'_>, usize> =
             inserts.iter().map(|&(i, row)| (row.key(), i)).collect();
-        for (id, provider, account, trade_no) in inserted {
+        let slots = &mut self.0;
+        run(&mut |id, provider, account, trade_no| {
             if let Some(&i) = mine.get(&RowKey::New(provider, account, trade_no)) {
-                self.0[i] = Some(Written::Inserted(Some(*id)));
+                slots[i] = Some(Written::Inserted(Some(id)));
             }
-        }
+        })?;
         for &(i, _) in inserts {
             self.0[i].get_or_insert(Written::Inserted(None));
         }
+        Ok(())
     }
 
     /// Records what a round's multi-row compare-and-set wrote: the ids it

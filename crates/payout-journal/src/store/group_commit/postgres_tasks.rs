@@ -8,8 +8,8 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, Mutex};
 
 use super::{
-    answer_all, batch_failed, mismatch, rounds, GroupCommit, InsertedKeys, NewRow, Pending,
-    Results, RowChange, Write, Written, MAX_BATCH, QUEUE_DEPTH,
+    answer_all, batch_failed, mismatch, rounds, GroupCommit, NewRow, Pending, Results, RowChange,
+    Write, Written, MAX_BATCH, QUEUE_DEPTH,
 };
 use crate::error::JournalError;
 use crate::store::sql;
@@ -17,6 +17,9 @@ use crate::store::sql;
 /// Writer tasks of a PostgreSQL journal: one runs its batch's statements
 /// while another waits for its commit to be flushed.
 pub(crate) const WRITERS: usize = 2;
+
+/// The keys of the rows a multi-row insert wrote, with their new ids.
+type InsertedKeys = Vec<(i64, String, String, String)>;
 
 /// Starts the writer tasks on the current Tokio runtime.
 pub(crate) fn start(pool: &PgPool) -> GroupCommit {
@@ -94,7 +97,12 @@ async fn execute(conn: &mut PgConnection, writes: &[&Write]) -> Result<Vec<Writt
             let inserted = insert(conn, &round.inserts)
                 .await
                 .map_err(JournalError::db("journaling a payout"))?;
-            results.inserted(&round.inserts, &inserted);
+            results.insert_round(&round.inserts, |found| {
+                for (id, provider, account, trade_no) in &inserted {
+                    found(*id, provider, account, trade_no);
+                }
+                Ok::<_, JournalError>(())
+            })?;
         }
         if !round.changes.is_empty() {
             let written = change(conn, &round.changes)

@@ -21,8 +21,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    answer_all, batch_failed, closed, mismatch, rounds, InsertedKeys, NewRow, Pending, Results,
-    RowChange, Write, Written, MAX_BATCH, QUEUE_DEPTH,
+    answer_all, batch_failed, closed, mismatch, rounds, NewRow, Pending, Results, RowChange, Write,
+    Written, MAX_BATCH, QUEUE_DEPTH,
 };
 use crate::error::JournalError;
 use crate::record::PayoutRecord;
@@ -214,12 +214,13 @@ fn execute(
     let mut results = Results::new(writes.len());
     for round in rounds(writes) {
         if !round.inserts.is_empty() {
-            let mut inserted = Vec::with_capacity(round.inserts.len());
-            for chunk in size_classes(&round.inserts) {
-                insert(conn, shapes.insert(chunk.len()), chunk, &mut inserted)
-                    .map_err(db("journaling a payout"))?;
-            }
-            results.inserted(&round.inserts, &inserted);
+            results
+                .insert_round(&round.inserts, |found| {
+                    size_classes(&round.inserts).try_for_each(|chunk| {
+                        insert(conn, shapes.insert(chunk.len()), chunk, found)
+                    })
+                })
+                .map_err(db("journaling a payout"))?;
         }
         if !round.changes.is_empty() {
             let mut written = Vec::with_capacity(round.changes.len());
@@ -234,12 +235,13 @@ fn execute(
 }
 
 /// Inserts `rows` (skipping taken keys) with `sql`, the insert shape of
-/// their number; adds the rows written to `inserted`.
+/// their number; reports each row written to `found` (id, provider,
+/// account, trade number, read in place).
 fn insert(
     conn: &Connection,
     sql: &str,
     rows: &[(usize, &NewRow)],
-    inserted: &mut InsertedKeys,
+    found: &mut dyn FnMut(i64, &str, &str, &str),
 ) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(sql)?;
     let mut bind = Binder::new(&mut statement);
@@ -262,9 +264,16 @@ fn insert(
     }
     let mut returned = statement.raw_query();
     while let Some(r) = returned.next()? {
-        inserted.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        found(r.get(0)?, text(r, 1)?, text(r, 2)?, text(r, 3)?);
     }
     Ok(())
+}
+
+/// A text column of a row, borrowed.
+fn text<'r>(row: &'r rusqlite::Row<'_>, column: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(column)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 /// Writes `changes` (compare-and-set) with `sql`, the update shape of
