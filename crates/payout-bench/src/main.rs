@@ -5,7 +5,9 @@
 //! payout-bench throughput [--quick]   signed queries/s the simulator serves
 //! payout-bench scale      [--quick] [--total N]
 //!                                     100,000 queries at concurrency 256: errors, client RSS
-//! payout-bench journal    [--quick]   journaled vs plain creates at concurrency 64, SQLite and PostgreSQL
+//! payout-bench journal    [--quick] [--sqlite | --postgres | --server-own-core]
+//!                                     journaled vs plain creates at concurrency 64, SQLite and
+//!                                     PostgreSQL (also with the server on a core of its own)
 //! payout-bench reconcile  [--quick] [--total N] [--sqlite]
 //!                                     reconcile 100,000 pending payouts (PostgreSQL): queries/s, RSS
 //! payout-bench recovery   [--quick]   recovery after kill -9 with 10,000 payouts in flight
@@ -62,8 +64,13 @@ Commands:
   scale [--total N]
                100,000 (or N) queries at concurrency 256 through the facade:
                errors, client RSS at 25/50/75/100% and peak
-  journal      creates at concurrency 64, plain vs through the journal
-               (Journaled::submit), alternating rounds, SQLite and PostgreSQL
+  journal [--sqlite | --postgres | --server-own-core]
+               creates at concurrency 64, plain vs through the journal
+               (Journaled::submit), alternating rounds: SQLite, PostgreSQL,
+               and PostgreSQL again with this process and its simulator
+               pinned to the first core, the server on the others
+               (--server-own-core: that run only; --sqlite, --postgres: one
+               backend, unpinned)
   reconcile [--total N] [--sqlite]
                100,000 (or N) pending payouts placed through the journal, then
                reconciled: queries/s, client RSS per quarter and peak
@@ -92,7 +99,26 @@ fn main() -> ExitCode {
             };
             client_runtime().and_then(|rt| rt.block_on(scale::run(quick, total)))
         }
-        Some("journal") => client_runtime().and_then(|rt| rt.block_on(batch::run(quick))),
+        Some("journal") => {
+            let which = if args.iter().any(|a| a == "--server-own-core") {
+                // Before any thread starts: they all inherit the pinning.
+                if !batch::pin_to_first_core() {
+                    return fail(
+                        "--server-own-core needs a machine with two cores or more, \
+                         and the right to set this process's CPU affinity"
+                            .into(),
+                    );
+                }
+                batch::Journals::PostgresOnItsOwnCore
+            } else if args.iter().any(|a| a == "--sqlite") {
+                batch::Journals::Only(journals::Backend::Sqlite)
+            } else if args.iter().any(|a| a == "--postgres") {
+                batch::Journals::Only(journals::Backend::Postgres)
+            } else {
+                batch::Journals::All
+            };
+            client_runtime().and_then(|rt| rt.block_on(batch::run(quick, which)))
+        }
         Some("reconcile") => {
             let Ok(total) = total(&args) else {
                 return fail("--total needs a number of payouts".into());
