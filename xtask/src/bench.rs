@@ -501,15 +501,29 @@ impl All {
                 Target::None,
             ),
             (
-                "Journal c=64, PostgreSQL: journaled / plain create throughput".into(),
+                "Journal c=64, PostgreSQL, server sharing the client's cores: journaled / plain create throughput".into(),
                 j.get("journal postgres ratio c64 throughput journaled/plain")
                     .copied(),
                 "x",
                 Target::AtLeast(0.60),
             ),
             (
-                "Journal c=64, PostgreSQL: journaled creates per second".into(),
+                "Journal c=64, PostgreSQL, server sharing the client's cores: journaled creates per second".into(),
                 j.get("journal postgres journaled c64 throughput").copied(),
+                "/s",
+                Target::None,
+            ),
+            (
+                "Journal c=64, PostgreSQL, server on its own core: journaled / plain create throughput".into(),
+                j.get("journal postgres server-own-core ratio c64 throughput journaled/plain")
+                    .copied(),
+                "x",
+                Target::AtLeast(0.60),
+            ),
+            (
+                "Journal c=64, PostgreSQL, server on its own core: journaled creates per second".into(),
+                j.get("journal postgres server-own-core journaled c64 throughput")
+                    .copied(),
                 "/s",
                 Target::None,
             ),
