@@ -46,6 +46,7 @@ on_every_backend!(
     concurrent_writes_share_commits_and_keep_their_semantics,
     export_and_counts,
     schema_is_versioned,
+    a_closed_journal_keeps_what_it_acknowledged_and_refuses_the_rest,
 );
 
 mod suite {
@@ -861,6 +862,33 @@ mod suite {
             ),
             "{err:?}"
         );
+    }
+
+    /// Writes acknowledged before `close` are kept (a reopened journal
+    /// reads them); a write or a claim after it fails as a closed
+    /// database, and nothing of it is written.
+    pub async fn a_closed_journal_keeps_what_it_acknowledged_and_refuses_the_rest(url: String) {
+        let scope = Scope::new(PROVIDER, ACCOUNT, REGION);
+        let journal = Journal::open(&url).await.expect("open");
+        journal
+            .record_intent(&scope, &order("PO-KEPT", "100"))
+            .await
+            .expect("journaled");
+        journal.close().await;
+        let err = journal
+            .record_intent(&scope, &order("PO-AFTER", "100"))
+            .await
+            .expect_err("closed");
+        assert!(matches!(err, JournalError::Database { .. }), "{err:?}");
+        let err = journal
+            .claim(&scope, "w", Duration::from_secs(60), 10, Claim::Due)
+            .await
+            .expect_err("closed");
+        assert!(matches!(err, JournalError::Database { .. }), "{err:?}");
+        let reopened = Journal::open(&url).await.expect("reopen");
+        assert_eq!(state_of(&reopened, "PO-KEPT").await, JournalState::Intent);
+        assert!(reopened.get(&key("PO-AFTER")).await.unwrap().is_none());
+        reopened.close().await;
     }
 
     /// Records a schema version from the future, through a raw connection.

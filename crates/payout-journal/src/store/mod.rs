@@ -310,9 +310,10 @@ impl Journal {
     }
 
     /// Closes every connection. Operations already under way finish first
-    /// (a group of writes being committed is committed); writes still
-    /// queued behind them fail with a closed-pool error and are not
-    /// written, as in a crash: nothing acknowledged is lost.
+    /// (a group of writes being committed is committed; on SQLite, every
+    /// write and claim queued before the close too); writes queued after
+    /// fail with a closed-pool error and are not written, as in a crash:
+    /// nothing acknowledged is lost.
     pub async fn close(&self) {
         match &self.backend {
             #[cfg(feature = "sqlite")]
