@@ -694,45 +694,39 @@ impl Journal {
             own: walk.filter(|w| w.take_own).map(|_| owner.to_owned()),
             after_id: walk.map_or(0, |w| w.after_id),
         };
+        // The backend's statement: a recovery walk's, or the due rows'.
+        let walk_or_due = |walk_sql, due_sql| if walk.is_some() { walk_sql } else { due_sql };
         let mut rows = match &self.backend {
             #[cfg(feature = "sqlite")]
             Backend::Sqlite(pools) => {
-                let sql = if walk.is_some() {
-                    sql::CLAIM_WALK_SQLITE
-                } else {
-                    sql::CLAIM_DUE_SQLITE
-                };
+                let sql = walk_or_due(sql::CLAIM_WALK_SQLITE, sql::CLAIM_DUE_SQLITE);
                 pools.writer.claim(sql, params).await?
             }
             #[cfg(feature = "postgres")]
-            Backend::Postgres(pool) => {
-                let sql = if walk.is_some() {
-                    sql::CLAIM_WALK_POSTGRES
-                } else {
-                    sql::CLAIM_DUE_POSTGRES
-                };
-                sqlx::query(sql)
-                    .bind(params.owner)
-                    .bind(params.until_ms)
-                    .bind(params.provider)
-                    .bind(params.account)
-                    .bind(params.region)
-                    .bind(params.now_ms)
-                    .bind(params.due_before_ms)
-                    .bind(params.states[0])
-                    .bind(params.states[1])
-                    .bind(params.states[2])
-                    .bind(params.states[3])
-                    .bind(params.limit)
-                    .bind(params.own)
-                    .bind(params.after_id)
-                    .fetch_all(pool)
-                    .await
-                    .map_err(JournalError::db("claiming payouts"))?
-                    .iter()
-                    .map(|row| decode(&SqlxRow(row)))
-                    .collect::<Result<Vec<_>, _>>()?
-            }
+            Backend::Postgres(pool) => sqlx::query(walk_or_due(
+                sql::CLAIM_WALK_POSTGRES,
+                sql::CLAIM_DUE_POSTGRES,
+            ))
+            .bind(params.owner)
+            .bind(params.until_ms)
+            .bind(params.provider)
+            .bind(params.account)
+            .bind(params.region)
+            .bind(params.now_ms)
+            .bind(params.due_before_ms)
+            .bind(params.states[0])
+            .bind(params.states[1])
+            .bind(params.states[2])
+            .bind(params.states[3])
+            .bind(params.limit)
+            .bind(params.own)
+            .bind(params.after_id)
+            .fetch_all(pool)
+            .await
+            .map_err(JournalError::db("claiming payouts"))?
+            .iter()
+            .map(|row| decode(&SqlxRow(row)))
+            .collect::<Result<Vec<_>, _>>()?,
         };
         if walk.is_some() {
             rows.sort_by_key(|r| r.id);
