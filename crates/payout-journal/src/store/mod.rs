@@ -2,8 +2,8 @@
 //! semantics on two backends, SQLite (one file, one process) and PostgreSQL
 //! (any number of processes).
 //!
-//! Every write of a row is committed durably before its caller goes on: SQLite runs in WAL mode with `synchronous=FULL`;
-//! PostgreSQL sessions force `synchronous_commit=on` (and plan each
+//! Every write of a row is committed durably before its caller goes on:
+//! SQLite runs in WAL mode with `synchronous=FULL`; PostgreSQL sessions force `synchronous_commit=on` (and plan each
 //! statement for the table as it is: `plan_cache_mode=force_custom_plan`).
 //! Writes waiting at the same moment share one commit (group commit, see
 //! `docs/scaling.md`).
@@ -23,10 +23,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt, TryStreamExt};
 use payout_core::CreatePayout;
-use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use self::group_commit::{GroupCommit, NewRow, RowChange};
-use self::row::{decode, SqlxRow};
+use self::row::{decode, Columns, SqlxRow};
 use crate::error::JournalError;
 use crate::order::OrderRecord;
 use crate::record::{self, Counts, PayoutKey, PayoutRecord, Scope};
@@ -114,15 +113,15 @@ struct SqlitePools {
     read: sqlx::SqlitePool,
 }
 
-/// Runs `$body` with `$pool` bound to the backend's pool for `$role`
-/// (`read`; PostgreSQL has one pool for everything). The body is written
-/// once and compiled for each backend.
-macro_rules! with_pool {
-    ($journal:expr, $role:ident, |$pool:ident| $body:expr) => {
+/// Runs `$body` with `$pool` bound to the backend's pool for reads
+/// (SQLite's reading pool; PostgreSQL has one pool for everything). The
+/// body is written once and compiled for each backend.
+macro_rules! with_read_pool {
+    ($journal:expr, |$pool:ident| $body:expr) => {
         match &$journal.backend {
             #[cfg(feature = "sqlite")]
             Backend::Sqlite(pools) => {
-                let $pool = &pools.$role;
+                let $pool = &pools.read;
                 $body
             }
             #[cfg(feature = "postgres")]
@@ -331,7 +330,7 @@ impl Journal {
     /// # Errors
     /// [`JournalError::Database`].
     pub async fn schema_version(&self) -> Result<i64, JournalError> {
-        with_pool!(self, read, |pool| {
+        with_read_pool!(self, |pool| {
             sqlx::query_scalar::<_, i64>(schema::CURRENT_VERSION)
                 .fetch_one(pool)
                 .await
@@ -514,7 +513,7 @@ impl Journal {
     /// [`JournalError::Database`], or [`JournalError::Corrupt`] for an
     /// unreadable row.
     pub async fn get(&self, key: &PayoutKey) -> Result<Option<PayoutRecord>, JournalError> {
-        with_pool!(self, read, |pool| {
+        with_read_pool!(self, |pool| {
             sqlx::query(sql::BY_KEY)
                 .bind(key.provider.as_str())
                 .bind(key.account.as_str())
@@ -528,7 +527,7 @@ impl Journal {
     }
 
     async fn by_id(&self, id: i64) -> Result<PayoutRecord, JournalError> {
-        with_pool!(self, read, |pool| {
+        with_read_pool!(self, |pool| {
             sqlx::query(sql::BY_ID)
                 .bind(id)
                 .fetch_optional(pool)
@@ -753,7 +752,7 @@ impl Journal {
     }
 
     async fn counts_where(&self, scope: Option<&Scope>) -> Result<Counts, JournalError> {
-        let pairs = with_pool!(self, read, |pool| {
+        let pairs = with_read_pool!(self, |pool| {
             let query = match scope {
                 None => sqlx::query(sql::COUNTS),
                 Some(s) => sqlx::query(sql::SCOPE_COUNTS)
@@ -767,8 +766,9 @@ impl Journal {
                 .map_err(JournalError::db("counting payouts"))?
                 .iter()
                 .map(|row| {
-                    let state: String = get(row, "state")?;
-                    let n: i64 = get(row, "n")?;
+                    let row = SqlxRow(row);
+                    let state = row.required_text("state")?;
+                    let n = row.required_int("n")?;
                     Ok((state, u64::try_from(n).unwrap_or(0)))
                 })
                 .collect::<Result<Vec<_>, JournalError>>()?
@@ -782,7 +782,7 @@ impl Journal {
     /// # Errors
     /// [`JournalError::Database`].
     pub async fn next_due(&self, scope: &Scope) -> Result<Option<DateTime<Utc>>, JournalError> {
-        let due: Option<i64> = with_pool!(self, read, |pool| {
+        let due: Option<i64> = with_read_pool!(self, |pool| {
             sqlx::query_scalar(sql::NEXT_DUE)
                 .bind(scope.provider.as_str())
                 .bind(scope.account.as_str())
@@ -800,7 +800,7 @@ impl Journal {
     /// # Errors
     /// [`JournalError::Database`], [`JournalError::Corrupt`].
     pub async fn page(&self, after_id: i64, limit: u32) -> Result<Vec<PayoutRecord>, JournalError> {
-        with_pool!(self, read, |pool| {
+        with_read_pool!(self, |pool| {
             sqlx::query(sql::PAGE)
                 .bind(after_id)
                 .bind(i64::from(limit))
@@ -975,17 +975,6 @@ async fn open_postgres(url: &str, options: JournalOptions) -> Result<sqlx::PgPoo
         .connect_with(connect)
         .await
         .map_err(JournalError::db("connecting to the PostgreSQL journal"))
-}
-
-/// One column of a row.
-fn get<'r, R, T>(row: &'r R, column: &'static str) -> Result<T, JournalError>
-where
-    R: Row,
-    &'static str: ColumnIndex<R>,
-    T: Decode<'r, R::Database> + Type<R::Database>,
-{
-    row.try_get(column)
-        .map_err(|e| JournalError::corrupt(format!("column {column}: {e}")))
 }
 
 #[cfg(all(test, feature = "postgres"))]

@@ -14,6 +14,16 @@ pub(super) trait Columns {
     fn text(&self, column: &'static str) -> Result<Option<String>, JournalError>;
     /// An integer column.
     fn int(&self, column: &'static str) -> Result<Option<i64>, JournalError>;
+
+    /// A text column that must not be NULL.
+    fn required_text(&self, column: &'static str) -> Result<String, JournalError> {
+        required(self.text(column)?, column)
+    }
+
+    /// An integer column that must not be NULL.
+    fn required_int(&self, column: &'static str) -> Result<i64, JournalError> {
+        required(self.int(column)?, column)
+    }
 }
 
 /// A row of sqlx (either backend).
@@ -58,8 +68,8 @@ fn required<T>(value: Option<T>, column: &'static str) -> Result<T, JournalError
 
 /// A payout row (the columns of `sql::columns!`), from any driver.
 pub(super) fn decode(row: &impl Columns) -> Result<PayoutRecord, JournalError> {
-    let text = |c| required(row.text(c)?, c);
-    let int = |c| required(row.int(c)?, c);
+    let text = |c| row.required_text(c);
+    let int = |c| row.required_int(c);
     let count = |c| int(c).map(|n| u32::try_from(n).unwrap_or(u32::MAX));
     let conflict = match row.text("conflict")? {
         Some(json) => serde_json::from_str(&json)

@@ -1,5 +1,7 @@
-//! The journal's SQL, written once for both backends (`$N` parameters work
-//! on SQLite and PostgreSQL alike); only the claim differs.
+//! The journal's SQL, written once for both backends where it can be (`$N`
+//! parameters work on SQLite and PostgreSQL alike); the claims and the
+//! multi-row writes differ (SQLite: a `VALUES` list per size class;
+//! PostgreSQL: one statement of any size, each column an array).
 //!
 //! Times are BIGINT milliseconds since the Unix epoch (UTC), the same on
 //! both backends.
