@@ -378,12 +378,14 @@ impl Journaled {
             .await?;
         let row = match entry {
             Entry::Inserted(row) => row,
-            Entry::Existing(row) => match self.prepare_existing(row).await? {
+            // Boxed: the rare path's state would otherwise widen every
+            // submit's future.
+            Entry::Existing(row) => match Box::pin(self.prepare_existing(row)).await? {
                 Prepared::Send(row) => *row,
                 Prepared::Done(submitted) => return Ok(*submitted),
             },
         };
-        self.send(row, order).await
+        self.send(&row, order).await
     }
 
     /// Decides what to do with an already journaled row: send it (only from
@@ -391,7 +393,7 @@ impl Journaled {
     /// and `unknown`).
     async fn prepare_existing(&self, row: PayoutRecord) -> Result<Prepared, JournalError> {
         let row = if matches!(row.state, JournalState::Sending | JournalState::Unknown) {
-            let resolved = self.resolve_record(row).await?;
+            let resolved = self.resolve_record(&row).await?;
             if resolved.record.state != JournalState::Intent {
                 return Ok(Prepared::Done(Box::new(Submitted {
                     record: resolved.record,
@@ -428,7 +430,7 @@ impl Journaled {
     /// Sends a row that is durably `sending` and records the answer.
     async fn send(
         &self,
-        row: PayoutRecord,
+        row: &PayoutRecord,
         order: &CreatePayout,
     ) -> Result<Submitted, JournalError> {
         let provider = self.scope.provider.as_str();
@@ -444,14 +446,13 @@ impl Journaled {
             error: result.as_ref().err().map(outcome::error_text),
             ..Bookkeeping::default()
         };
-        let trade_no = row.trade_no.clone();
         let applied = self.record_answer(row, &event, &book).await.map_err(|e| {
             JournalError::AnswerNotRecorded {
-                trade_no: trade_no.clone(),
+                trade_no: row.trade_no.clone(),
                 source: Box::new(e),
             }
         })?;
-        tracing::info!(provider, trade_no = %trade_no, state = %applied.record.state, "payout submitted");
+        tracing::info!(provider, trade_no = %row.trade_no, state = %applied.record.state, "payout submitted");
         let (status, error) = split(result);
         Ok(Submitted {
             record: applied.record,
@@ -466,22 +467,23 @@ impl Journaled {
     /// losing it would leave the row `sending` (safe, but slow to resolve).
     async fn record_answer(
         &self,
-        row: PayoutRecord,
+        row: &PayoutRecord,
         event: &Event,
         book: &Bookkeeping<'_>,
     ) -> Result<Applied, JournalError> {
         let mut pauses = ANSWER_WRITE_PAUSES.iter();
         loop {
-            match self.journal.update(&row, Some(event), book).await {
+            // The answer is matched before the pause, so the pause's state
+            // does not keep it.
+            let pause = match self.journal.update(row, Some(event), book).await {
                 Err(JournalError::Database { doing, source }) => match pauses.next() {
-                    Some(pause) => {
-                        tracing::warn!(provider = %self.scope.provider, trade_no = %row.trade_no, "journal write failed; retrying");
-                        tokio::time::sleep(*pause).await;
-                    }
+                    Some(pause) => *pause,
                     None => return Err(JournalError::Database { doing, source }),
                 },
                 other => return other,
-            }
+            };
+            tracing::warn!(provider = %self.scope.provider, trade_no = %row.trade_no, "journal write failed; retrying");
+            tokio::time::sleep(pause).await;
         }
     }
 
@@ -510,10 +512,10 @@ impl Journaled {
                 provider: key.provider.clone(),
                 trade_no: key.trade_no.clone(),
             })?;
-        self.resolve_record(row).await
+        self.resolve_record(&row).await
     }
 
-    async fn resolve_record(&self, row: PayoutRecord) -> Result<Resolved, JournalError> {
+    async fn resolve_record(&self, row: &PayoutRecord) -> Result<Resolved, JournalError> {
         let trade_no = TradeNo::new(row.trade_no.as_str())
             .map_err(|_| JournalError::corrupt("stored trade number is invalid"))?;
         let (result, event) = self.query(&trade_no).await;
@@ -523,7 +525,7 @@ impl Journaled {
             error: result.as_ref().err().map(outcome::error_text),
             ..Bookkeeping::default()
         };
-        let applied = self.journal.update(&row, event.as_ref(), &book).await?;
+        let applied = self.journal.update(row, event.as_ref(), &book).await?;
         tracing::info!(provider = %self.scope.provider, trade_no = %trade_no, state = %applied.record.state, "payout resolved by query");
         let (status, error) = split(result);
         Ok(Resolved {

@@ -16,7 +16,6 @@ mod schema;
 mod sql;
 mod url;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -582,28 +581,33 @@ impl Journal {
         event: Option<&Event>,
         book: &Bookkeeping<'_>,
     ) -> Result<Applied, JournalError> {
-        let mut current = Cow::Borrowed(record);
+        // The row as re-read after a lost compare-and-set (boxed: the
+        // common path, which never re-reads, keeps a small future).
+        let mut reread: Option<Box<PayoutRecord>> = None;
         for _ in 0..CAS_ATTEMPTS {
+            let current = reread.as_deref().unwrap_or(record);
             let now = record::now();
-            let (next, effect) = next_row(&current, event, book, now);
+            let (next, effect) = next_row(current, event, book, now);
             if next == *current {
                 return Ok(Applied {
                     record: next,
                     effect,
                 });
             }
-            if self.write(&next, current.version).await? {
+            let version = current.version;
+            if self.write(&next, version).await? {
                 let mut written = next;
-                written.version = current.version + 1;
+                written.version = version + 1;
                 return Ok(Applied {
                     record: written,
                     effect,
                 });
             }
-            current = Cow::Owned(self.by_id(current.id).await?);
+            let id = current.id;
+            reread = Some(Box::new(Box::pin(self.by_id(id)).await?));
         }
         Err(JournalError::Contended {
-            trade_no: current.into_owned().trade_no,
+            trade_no: reread.map_or_else(|| record.trade_no.clone(), |r| r.trade_no),
         })
     }
 

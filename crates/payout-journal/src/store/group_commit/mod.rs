@@ -142,15 +142,27 @@ impl GroupCommit {
 
     /// Writes `write` durably (committed, with the writes batched beside
     /// it) and returns what it did.
+    ///
+    /// A place in the queue is reserved before the write is handed over, so
+    /// this future holds the write once while it waits (a `send` future
+    /// would hold it again at each layer, and every payout's future is
+    /// moved, whole, as it is built).
     async fn write(&self, write: Write) -> Result<Written, JournalError> {
         let doing = doing(&write);
         let (reply, answer) = oneshot::channel();
-        let pending = Pending { write, reply };
         let queued = match self {
             #[cfg(feature = "sqlite")]
-            GroupCommit::Sqlite(writer) => writer.queue(pending).await,
+            GroupCommit::Sqlite(writer) => writer
+                .reserve()
+                .await
+                .map(|place| place.send(Pending { write, reply }))
+                .is_some(),
             #[cfg(feature = "postgres")]
-            GroupCommit::Postgres(queue) => queue.send(pending).await.is_ok(),
+            GroupCommit::Postgres(queue) => queue
+                .reserve()
+                .await
+                .map(|place| place.send(Pending { write, reply }))
+                .is_ok(),
         };
         let stopped = || closed(doing);
         if !queued {

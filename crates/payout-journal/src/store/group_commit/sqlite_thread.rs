@@ -39,6 +39,16 @@ pub(crate) struct SqliteWriter {
     queue: mpsc::Sender<Job>,
 }
 
+/// A reserved place in the writer thread's queue, for one write.
+pub(super) struct WritePlace<'a>(mpsc::Permit<'a, Job>);
+
+impl WritePlace<'_> {
+    /// Queues `pending` in this place.
+    pub(super) fn send(self, pending: Pending) {
+        self.0.send(Job::Write(pending));
+    }
+}
+
 /// What the writer thread does, in the order asked.
 enum Job {
     /// A write, batched with the writes waiting beside it.
@@ -82,9 +92,10 @@ impl SqliteWriter {
         Ok(Self { queue })
     }
 
-    /// Queues a write; false when the thread has stopped.
-    pub(super) async fn queue(&self, pending: Pending) -> bool {
-        self.queue.send(Job::Write(pending)).await.is_ok()
+    /// Reserves a place in the queue for a write; `None` when the thread
+    /// has stopped.
+    pub(super) async fn reserve(&self) -> Option<WritePlace<'_>> {
+        self.queue.reserve().await.ok().map(WritePlace)
     }
 
     /// Runs the claim `sql` (one of `sql::CLAIM_*_SQLITE`) with `params`
