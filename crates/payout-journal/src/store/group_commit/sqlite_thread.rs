@@ -65,8 +65,8 @@ enum Job {
 
 impl SqliteWriter {
     /// Opens the writing connection to the journal file at `path` (which
-    /// exists) on a new thread: WAL, `synchronous=FULL`, waiting up to
-    /// `busy_timeout` for another process's lock.
+    /// exists) on a new thread: WAL, `synchronous=FULL`, temporary storage
+    /// in memory, waiting up to `busy_timeout` for another process's lock.
     pub(crate) async fn start(path: &Path, busy_timeout: Duration) -> Result<Self, JournalError> {
         let (queue, jobs) = mpsc::channel(QUEUE_DEPTH);
         let (opened, open_result) = oneshot::channel();
@@ -134,6 +134,11 @@ fn open(path: &Path, busy_timeout: Duration) -> rusqlite::Result<Connection> {
     conn.busy_timeout(busy_timeout)?;
     conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // The writer's temporary storage (statement journals of the
+    // multi-row statements, their `RETURNING` rows) is bounded by
+    // `MAX_BATCH`: in memory, not in temporary files made and unlinked
+    // every few hundred payouts.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.set_prepared_statement_cache_capacity(PREPARED);
     Ok(conn)
 }
@@ -495,5 +500,33 @@ impl sqlx::error::DatabaseError for SqliteError {
             Some(275) => ErrorKind::CheckViolation,
             _ => ErrorKind::Other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_writing_connection_commits_durably_and_keeps_temporaries_in_memory() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("journal.db");
+        let conn = Connection::open(&path).expect("create the file");
+        drop(conn);
+        let conn = open(&path, Duration::from_secs(1)).expect("open");
+        let pragma = |name: &str| -> String {
+            conn.query_row(&format!("PRAGMA {name}"), [], |r| {
+                r.get_ref(0).map(|v| match v {
+                    rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                    other => other.as_str().unwrap_or_default().to_owned(),
+                })
+            })
+            .expect(name)
+        };
+        assert_eq!(pragma("journal_mode"), "wal");
+        // 2 is FULL: every commit is flushed before it is acknowledged.
+        assert_eq!(pragma("synchronous"), "2");
+        // 2 is MEMORY.
+        assert_eq!(pragma("temp_store"), "2");
     }
 }
