@@ -158,7 +158,7 @@ async fn measure(quick: bool, backend: Backend, name: &str) -> Result<(), String
         }
     }
     journal.close().await;
-    fresh.remove().await;
+    drop(fresh);
     let plain = done as f64 / plain_time.as_secs_f64();
     let with_journal = done as f64 / journaled_time.as_secs_f64();
     println!(

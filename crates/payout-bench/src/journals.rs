@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use payout_core::{CreatePayout, PayoutProvider, Secret, TradeNo};
 use payout_journal::{Journal, JournalOptions, JournalState, Journaled};
 use payout_sim::{TEST_MERCHANT_NO, TEST_SECRET};
-use sqlx::{Connection, Executor};
+use payout_testkit::postgres::{admin_url, ScratchDatabase};
 
 use crate::load;
 use crate::sim::{BRAND, REGION};
@@ -36,20 +36,15 @@ impl Backend {
     }
 }
 
-/// The PostgreSQL server of the benchmarks: `PAYOUT_BENCH_PG`, else the
-/// local test server (trust authentication).
-fn pg_admin() -> String {
-    std::env::var("PAYOUT_BENCH_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-/// A journal made for one benchmark run.
+/// A journal made for one benchmark run: a SQLite file in a temporary
+/// directory, or a scratch PostgreSQL database on `PAYOUT_BENCH_PG` (else
+/// the local test server); either goes when this is dropped.
 pub struct FreshJournal {
     /// Its URL.
     pub url: String,
     backend: Backend,
     _dir: Option<tempfile::TempDir>,
-    pg_name: Option<String>,
+    _database: Option<ScratchDatabase>,
 }
 
 impl FreshJournal {
@@ -68,31 +63,19 @@ impl FreshJournal {
                     url,
                     backend,
                     _dir: Some(dir),
-                    pg_name: None,
+                    _database: None,
                 })
             }
             Backend::Postgres => {
-                let admin = pg_admin();
-                let name = format!("payout_bench_{}", std::process::id());
-                let mut conn = sqlx::PgConnection::connect(&admin).await.map_err(|e| {
-                    format!(
-                        "PostgreSQL unreachable at {admin} ({e}); start it or set PAYOUT_BENCH_PG"
-                    )
-                })?;
-                conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                conn.execute(format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .map_err(|e| format!("cannot create the benchmark database: {e}"))?;
-                let (server, _) = admin
-                    .rsplit_once('/')
-                    .ok_or("PAYOUT_BENCH_PG names no database")?;
+                let database =
+                    ScratchDatabase::create(&admin_url("PAYOUT_BENCH_PG"), "payout_bench")
+                        .await
+                        .map_err(|e| format!("{e} (or set PAYOUT_BENCH_PG)"))?;
                 Ok(Self {
-                    url: format!("{server}/{name}"),
+                    url: database.url.clone(),
                     backend,
                     _dir: None,
-                    pg_name: Some(name),
+                    _database: Some(database),
                 })
             }
         }
@@ -108,17 +91,6 @@ impl FreshJournal {
         )
         .await
         .map_err(|e| format!("cannot open the {} journal: {e}", self.backend.name()))
-    }
-
-    /// Drops the PostgreSQL database (the SQLite directory goes with `self`).
-    pub async fn remove(self) {
-        if let Some(name) = &self.pg_name {
-            if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin()).await {
-                let _ = conn
-                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await;
-            }
-        }
     }
 }
 

@@ -82,7 +82,7 @@ pub async fn run(quick: bool, total: Option<usize>, backend: Backend) -> Result<
         .map_err(|e| format!("the memory sampler failed: {e}"))?;
     let peak = memory_kib("VmHWM").unwrap_or(0);
     journal.close().await;
-    fresh.remove().await;
+    drop(fresh);
     drop(sim);
 
     if !report.all_final() || report.queried < total as u64 {

@@ -88,7 +88,7 @@ pub async fn run(quick: bool) -> Result<(), String> {
         let total = t0.elapsed();
         resumed.check("resuming after recovery", count)?;
         journal.close().await;
-        fresh.remove().await;
+        drop(fresh);
         println!(
             "{name}: {count} rows in flight after {:.1} s; recover() queried {} in {:.1} s, the batch resumed in {:.1} s more",
             filled.as_secs_f64(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use payout_sim::{Endpoint, Fault, FaultScope, Scenario};
 use serde_json::{json, Value};
-use support::pg::PgDb;
+use support::pg::scratch_database;
 use support::sim::{platform_line, write_orders, Sim};
 use support::{payout, Run};
 
@@ -33,7 +33,7 @@ fn batch(file: &std::path::Path, url: &str, env: &[(String, String)]) -> Run {
 
 #[test]
 fn a_batch_on_postgres_resumes_without_sending_twice() {
-    let db = PgDb::create();
+    let db = scratch_database();
     let sim = Sim::start(|c| c);
     let env = sim.platform_env("paypro", "indonesia");
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -77,7 +77,7 @@ fn a_batch_on_postgres_resumes_without_sending_twice() {
 fn concurrent_reconcilers_never_query_a_payout_twice() {
     const PAYOUTS: usize = 300;
     const WORKERS: usize = 3;
-    let db = PgDb::create();
+    let db = scratch_database();
     let sim = Sim::start(|c| c);
     let env = sim.platform_env("paypro", "indonesia");
     let dir = tempfile::tempdir().expect("temporary directory");

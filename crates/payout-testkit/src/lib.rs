@@ -52,11 +52,16 @@
 //!
 //! [`platform`] holds the white-label platform's shared checks (request
 //! snapshots, validation rules, callback vectors) that every brand runs.
+//! With the feature `postgres`, `postgres::ScratchDatabase` is a
+//! throw-away database on a real PostgreSQL server, for the journal's tests
+//! and benchmarks.
 
 mod families;
 mod family;
 mod harness;
 pub mod platform;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod receiver;
 mod report;
 pub mod scenarios;

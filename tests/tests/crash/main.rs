@@ -46,7 +46,7 @@ fn sqlite_seeds_10_to_19() {
 
 #[test]
 fn postgres_seeds() {
-    let db = pg::PgDb::create();
+    let db = pg::scratch_database();
     let sim = Sim::start();
     let dir = tempfile::tempdir().expect("temporary directory");
     for seed in 100..103 {

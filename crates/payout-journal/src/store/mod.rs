@@ -990,8 +990,7 @@ mod tests {
     /// reconcile of 20,000 payouts fell from about 6,000 to 300 queries/s.
     #[tokio::test]
     async fn postgres_sessions_commit_durably_and_plan_for_the_table_as_it_is() {
-        let url = std::env::var("PAYOUT_JOURNAL_TEST_PG")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+        let url = payout_testkit::postgres::admin_url("PAYOUT_JOURNAL_TEST_PG");
         let pool = super::open_postgres(&url, super::JournalOptions::default())
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL test server unreachable at {url}: {e}"));

@@ -33,49 +33,20 @@ where
     body(url).await;
 }
 
-/// The PostgreSQL server the tests use (trust auth); override with
-/// `PAYOUT_JOURNAL_TEST_PG`.
-#[cfg(feature = "postgres")]
-fn pg_base() -> String {
-    std::env::var("PAYOUT_JOURNAL_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
-}
-
-/// Runs `body` against a PostgreSQL database created for it (random name)
-/// and dropped afterwards, even when the body panics.
+/// Runs `body` against a PostgreSQL database created for it (the testkit's
+/// `ScratchDatabase` on the local test server; `PAYOUT_JOURNAL_TEST_PG`
+/// overrides it) and dropped afterwards, even when the body panics.
 #[cfg(feature = "postgres")]
 pub async fn on_postgres<F, Fut>(body: F)
 where
     F: FnOnce(String) -> Fut,
     Fut: Future<Output = ()>,
 {
-    use std::panic::AssertUnwindSafe;
-
-    use futures::FutureExt;
-    use sqlx::{Connection, Executor};
-    let base = pg_base();
-    let name = format!(
-        "journal_test_{}_{:08x}",
-        std::process::id(),
-        fastrand::u32(..)
-    );
-    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap_or_else(|e| {
-        panic!("PostgreSQL test server unreachable at {base} ({e}); start it or set PAYOUT_JOURNAL_TEST_PG")
-    });
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
+    use payout_testkit::postgres::{admin_url, ScratchDatabase};
+    let db = ScratchDatabase::create(&admin_url("PAYOUT_JOURNAL_TEST_PG"), "journal_test")
         .await
-        .expect("create test database");
-    let (server, _) = base.rsplit_once('/').expect("database in the URL");
-    let url = format!("{server}/{name}");
-    let result = AssertUnwindSafe(body(url)).catch_unwind().await;
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .expect("drop test database");
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic);
-    }
+        .unwrap_or_else(|e| panic!("{e}"));
+    body(db.url.clone()).await;
 }
 
 /// What the fake provider does with a create.
