@@ -604,7 +604,7 @@ impl Journal {
                 });
             }
             let id = current.id;
-            reread = Some(Box::new(Box::pin(self.by_id(id)).await?));
+            reread = Some(Box::new(self.by_id(id).await?));
         }
         Err(JournalError::Contended {
             trade_no: reread.map_or_else(|| record.trade_no.clone(), |r| r.trade_no),

@@ -514,19 +514,17 @@ mod tests {
         let conn = Connection::open(&path).expect("create the file");
         drop(conn);
         let conn = open(&path, Duration::from_secs(1)).expect("open");
-        let pragma = |name: &str| -> String {
-            conn.query_row(&format!("PRAGMA {name}"), [], |r| {
-                r.get_ref(0).map(|v| match v {
-                    rusqlite::types::ValueRef::Integer(i) => i.to_string(),
-                    other => other.as_str().unwrap_or_default().to_owned(),
-                })
-            })
-            .expect(name)
+        let number = |name: &str| -> i64 {
+            conn.pragma_query_value(None, name, |r| r.get(0))
+                .expect(name)
         };
-        assert_eq!(pragma("journal_mode"), "wal");
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .expect("journal_mode");
+        assert_eq!(mode, "wal");
         // 2 is FULL: every commit is flushed before it is acknowledged.
-        assert_eq!(pragma("synchronous"), "2");
+        assert_eq!(number("synchronous"), 2);
         // 2 is MEMORY.
-        assert_eq!(pragma("temp_store"), "2");
+        assert_eq!(number("temp_store"), 2);
     }
 }
